@@ -1,0 +1,141 @@
+package dev.advancedspark.common;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The Java side of {@code bin/run-example}: lists every class marked {@link RunnableExample} on the
+ * class path, or runs one by its simple name.
+ */
+public final class ExampleLauncher {
+
+  /** One runnable example. */
+  public record Entry(String module, String simpleName, String className, String summary) {}
+
+  private ExampleLauncher() {}
+
+  public static void main(String[] args) {
+    System.exit(launch(args, System.getProperty("java.class.path")));
+  }
+
+  static int launch(String[] args, String classPath) {
+    List<Entry> catalog = catalog(classPath);
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.print(listing(catalog));
+      return 0;
+    }
+    String name = args[0];
+    Optional<Entry> entry = find(catalog, name);
+    if (entry.isEmpty()) {
+      System.err.println("error: no example named '" + name + "'.");
+      List<String> close =
+          catalog.stream()
+              .map(Entry::simpleName)
+              .filter(n -> n.toLowerCase().contains(name.toLowerCase().replace("example", "")))
+              .toList();
+      if (!close.isEmpty()) {
+        System.err.println("Did you mean: " + String.join(", ", close) + "?");
+      }
+      System.err.print(listing(catalog));
+      return 2;
+    }
+    try {
+      Method main = Class.forName(entry.get().className()).getMethod("main", String[].class);
+      main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+      return 0;
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      System.err.println(name + " failed: " + cause);
+      if (System.getenv("EXAMPLE_DEBUG") != null) {
+        cause.printStackTrace();
+      }
+      return 1;
+    } catch (ReflectiveOperationException e) {
+      System.err.println("error: cannot start " + entry.get().className() + ": " + e);
+      return 1;
+    }
+  }
+
+  static Optional<Entry> find(List<Entry> catalog, String name) {
+    return catalog.stream()
+        .filter(e -> e.simpleName().equalsIgnoreCase(name) || e.className().equals(name))
+        .findFirst();
+  }
+
+  static String listing(List<Entry> catalog) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Usage: bin/run-example <Name> [--help] [options]\n\nExamples:\n");
+    String module = null;
+    for (Entry e : catalog) {
+      if (!e.module().equals(module)) {
+        module = e.module();
+        sb.append("  ").append(module).append('\n');
+      }
+      sb.append(String.format("    %-34s %s%n", e.simpleName(), e.summary()));
+    }
+    if (catalog.isEmpty()) {
+      sb.append("  (none found on the class path)\n");
+    }
+    return sb.toString();
+  }
+
+  /** Every {@link RunnableExample} in the class-path folders (the modules' target/classes). */
+  public static List<Entry> catalog(String classPath) {
+    List<Entry> entries = new ArrayList<>();
+    for (String element : classPath.split(File.pathSeparator)) {
+      Path dir = Path.of(element);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      String module = moduleName(dir);
+      try (Stream<Path> files = Files.walk(dir)) {
+        files
+            .filter(
+                p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$"))
+            .forEach(p -> describe(dir, p, module).ifPresent(entries::add));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    entries.sort(Comparator.comparing(Entry::module).thenComparing(Entry::simpleName));
+    return entries;
+  }
+
+  private static Optional<Entry> describe(Path root, Path classFile, String module) {
+    String rel = root.relativize(classFile).toString();
+    String className =
+        rel.substring(0, rel.length() - ".class".length()).replace(File.separatorChar, '.');
+    try {
+      Class<?> c = Class.forName(className, false, ExampleLauncher.class.getClassLoader());
+      RunnableExample marker = c.getAnnotation(RunnableExample.class);
+      if (marker == null || !Modifier.isPublic(c.getModifiers())) {
+        return Optional.empty();
+      }
+      return Optional.of(new Entry(module, c.getSimpleName(), className, marker.value()));
+    } catch (ClassNotFoundException | LinkageError e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String moduleName(Path classesDir) {
+    // <module>/target/classes -> <module>
+    Path abs = classesDir.toAbsolutePath().normalize();
+    Path target = abs.getParent();
+    if (target != null && target.getParent() != null) {
+      return target.getParent().getFileName().toString();
+    }
+    return abs.toString();
+  }
+}

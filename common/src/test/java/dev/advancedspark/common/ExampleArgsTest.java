@@ -1,0 +1,75 @@
+package dev.advancedspark.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExampleArgsTest {
+
+  private final ExampleArgs spec =
+      ExampleArgs.forExample("DemoExample")
+          .option("rows", "1000", "rows to generate")
+          .option("skew", "uniform", "key skew");
+
+  @Test
+  void usesDefaultsAndReadsOptionsMasterAndConf() {
+    ExampleArgs.Parsed p =
+        spec.parse(
+            "--rows",
+            "10M",
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.sql.shuffle.partitions=3",
+            "--event-log");
+
+    assertThat(p.getLong("rows")).isEqualTo(10_000_000L);
+    assertThat(p.get("skew")).isEqualTo("uniform");
+    assertThat(p.master()).isEqualTo("local[2]");
+    assertThat(p.conf()).isEqualTo(Map.of("spark.sql.shuffle.partitions", "3"));
+    assertThat(p.eventLog()).isTrue();
+    assertThat(spec.parse("--rows=5k").getLong("rows")).isEqualTo(5_000L);
+  }
+
+  @Test
+  void unknownOptionNamesItAndCarriesTheUsage() {
+    assertThatThrownBy(() -> spec.parse("--rowz", "5"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("Unknown option '--rowz'.")
+        .satisfies(
+            e ->
+                assertThat(((UsageException) e).usage())
+                    .contains("--rows", "rows to generate", "(default: 1000)"));
+  }
+
+  @Test
+  void malformedValuesGetAClearMessage() {
+    assertThatThrownBy(() -> spec.parse("--rows", "lots").getLong("rows"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("'--rows' must be a whole number")
+        .hasMessageContaining("'lots'");
+    assertThatThrownBy(() -> spec.parse("--rows"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("Option '--rows' needs a value.");
+    assertThatThrownBy(() -> spec.parse("--conf", "novalue"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("not of the form KEY=VALUE");
+    assertThatThrownBy(() -> spec.parse("stray"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("Unexpected argument 'stray'.");
+  }
+
+  @Test
+  void badArgumentsExitWithStatusTwoBeforeAnySessionStarts() {
+    int status =
+        Examples.runAndReport(
+            new String[] {"--rows", "x"},
+            spec,
+            "DemoExample",
+            (spark, opts) -> opts.getLong("rows"));
+
+    assertThat(status).isEqualTo(2);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.advancedspark.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExampleLauncherTest {
+
+  private final String classPath = System.getProperty("java.class.path");
+
+  @Test
+  void catalogFindsMarkedExamplesWithTheirSummary() {
+    List<ExampleLauncher.Entry> catalog = ExampleLauncher.catalog(classPath);
+
+    assertThat(catalog)
+        .anySatisfy(
+            e -> {
+              assertThat(e.simpleName()).isEqualTo("EnvironmentCheckExample");
+              assertThat(e.module()).isEqualTo("common");
+              assertThat(e.summary()).contains("versions");
+            });
+    assertThat(ExampleLauncher.find(catalog, "environmentcheckexample")).isPresent();
+  }
+
+  @Test
+  void unknownNameExitsTwoWithAMessageAndTheListing() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int status;
+    try {
+      status = ExampleLauncher.launch(new String[] {"EnvironmentCheck", "--rows", "5"}, classPath);
+    } finally {
+      System.setErr(original);
+    }
+
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertThat(status).isEqualTo(2);
+    assertThat(printed)
+        .contains("no example named 'EnvironmentCheck'")
+        .contains("Did you mean: EnvironmentCheckExample?")
+        .contains("Usage: bin/run-example")
+        .doesNotContain("Exception");
+  }
+}
