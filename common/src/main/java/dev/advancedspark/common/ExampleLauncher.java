@@ -41,10 +41,7 @@ public final class ExampleLauncher {
     if (entry.isEmpty()) {
       System.err.println("error: no example named '" + name + "'.");
       List<String> close =
-          catalog.stream()
-              .map(Entry::simpleName)
-              .filter(n -> n.toLowerCase().contains(name.toLowerCase().replace("example", "")))
-              .toList();
+          catalog.stream().map(Entry::simpleName).filter(n -> isCloseTo(n, name)).toList();
       if (!close.isEmpty()) {
         System.err.println("Did you mean: " + String.join(", ", close) + "?");
       }
@@ -66,6 +63,13 @@ public final class ExampleLauncher {
       System.err.println("error: cannot start " + entry.get().className() + ": " + e);
       return 1;
     }
+  }
+
+  /** "joins" finds BroadcastJoinExample; "EnvCheck" finds EnvironmentCheckExample. */
+  static boolean isCloseTo(String candidate, String query) {
+    String c = candidate.toLowerCase();
+    String q = query.toLowerCase().replace("example", "");
+    return !q.isEmpty() && (c.contains(q) || c.startsWith(q.substring(0, Math.min(3, q.length()))));
   }
 
   static Optional<Entry> find(List<Entry> catalog, String name) {
