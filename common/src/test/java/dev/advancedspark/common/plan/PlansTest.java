@@ -37,6 +37,7 @@ class PlansTest {
   @ParameterizedTest(name = "AQE {0}")
   @ValueSource(booleans = {true, false})
   void recognisesBroadcastHashJoinAndItsMissingShuffle(boolean adaptive) {
+    // tag::plan-assertion[]
     SparkPlan plan =
         SqlConfs.with(
             spark,
@@ -46,6 +47,7 @@ class PlansTest {
     assertThat(Plans.joinStrategies(plan)).containsExactly(JoinStrategy.BROADCAST_HASH);
     assertThat(Plans.shuffleCount(plan)).isZero();
     assertThat(Plans.broadcastExchangeCount(plan)).isEqualTo(1);
+    // end::plan-assertion[]
   }
 
   @ParameterizedTest(name = "AQE {0}")
