@@ -1,0 +1,155 @@
+package dev.advancedspark.common.data;
+
+import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
+import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.UsageException;
+import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Writes one of the series' datasets to files, for your own experiments: the same generators the
+ * examples and benchmarks use, at any size.
+ *
+ * <pre>
+ * bin/run-example GenerateDataExample --dataset orders --rows 10M --skew zipf:1.1
+ * bin/run-example GenerateDataExample --dataset groupby --rows 1M --format csv
+ * </pre>
+ *
+ * Expected output: the dataset, row count, folder, number of files, bytes on disk and the time it
+ * took, e.g. {@code orders: 10000000 rows -> target/data/orders-parquet (8 files, 240.1 MiB) in 9.8
+ * s}.
+ */
+@RunnableExample("Generate a seeded dataset (orders, customers, groupby ...) as Parquet/CSV/JSON")
+public final class GenerateDataExample {
+
+  static final ExampleArgs ARGS =
+      ExampleArgs.forExample("GenerateDataExample")
+          .option("dataset", "orders", "orders, customers, products, clickstream or groupby")
+          .option("rows", "1M", "rows to generate")
+          .option("format", "parquet", "parquet, csv or json")
+          .option("skew", "uniform", "key skew: uniform, hot:<fraction> or zipf:<exponent>")
+          .option("null-fraction", "0", "share of orders with a null customer_id and amount")
+          .option("seed", "42", "random seed: the same seed gives the same rows")
+          .option("out", "", "output folder (default: target/data/<dataset>-<format>)");
+
+  private GenerateDataExample() {}
+
+  /** What was written. */
+  public record Written(
+      String dataset, long rows, Path folder, long files, long bytes, long millis) {
+    @Override
+    public String toString() {
+      return String.format(
+          Locale.ROOT,
+          "%s: %d rows -> %s (%d files, %s) in %.1f s",
+          dataset,
+          rows,
+          folder,
+          files,
+          dev.advancedspark.common.metrics.RunMetrics.bytes(bytes),
+          millis / 1000.0);
+    }
+  }
+
+  /** The named dataset with {@code rows} rows. */
+  public static Dataset<Row> dataset(
+      SparkSession spark, String name, long rows, Skew skew, double nullFraction, long seed) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "orders" ->
+          DataGenerators.orders(
+              spark,
+              OrdersSpec.of(rows)
+                  .withCustomers(Math.max(1, rows / 100))
+                  .withProducts(Math.max(1, Math.min(100_000, rows / 1_000)))
+                  .withSkew(skew)
+                  .withNullFraction(nullFraction)
+                  .withSeed(seed));
+      case "customers" -> DataGenerators.customers(spark, rows, seed);
+      case "products" -> DataGenerators.products(spark, rows, seed);
+      case "clickstream" ->
+          DataGenerators.clickstream(spark, rows, Math.max(1, rows / 50), skew, seed);
+      case "groupby" -> DataGenerators.groupBy(spark, rows, 100, seed);
+      default ->
+          throw new IllegalArgumentException(
+              "dataset must be orders, customers, products, clickstream or groupby, got '"
+                  + name
+                  + "'");
+    };
+  }
+
+  /** Generates and writes the dataset, and reports what is on disk. */
+  public static Written generate(
+      SparkSession spark,
+      String name,
+      long rows,
+      DataFiles.Format format,
+      Skew skew,
+      double nullFraction,
+      long seed,
+      Path out) {
+    long start = System.nanoTime();
+    DataFiles.write(dataset(spark, name, rows, skew, nullFraction, seed), format, out);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    long[] filesAndBytes = dataFiles(out);
+    return new Written(name, rows, out, filesAndBytes[0], filesAndBytes[1], millis);
+  }
+
+  private static long[] dataFiles(Path folder) {
+    try (Stream<Path> files = Files.walk(folder)) {
+      long[] acc = new long[2];
+      files
+          .filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().startsWith("part-"))
+          .forEach(
+              p -> {
+                acc[0]++;
+                acc[1] += p.toFile().length();
+              });
+      return acc;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void main(String[] args) {
+    Examples.run(
+        args,
+        ARGS,
+        "GenerateDataExample",
+        (spark, opts) -> {
+          DataFiles.Format format;
+          Skew skew;
+          try {
+            format = DataFiles.Format.parse(opts.get("format"));
+            skew = Skew.parse(opts.get("skew"));
+            dataset(spark, opts.get("dataset"), 1, skew, 0, 0);
+          } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), ARGS.usage());
+          }
+          String name = opts.get("dataset").toLowerCase(Locale.ROOT);
+          Path out =
+              opts.get("out").isEmpty()
+                  ? Path.of("target", "data", name + "-" + format.sparkName())
+                  : Path.of(opts.get("out"));
+          System.out.println(
+              generate(
+                  spark,
+                  name,
+                  opts.getLong("rows"),
+                  format,
+                  skew,
+                  opts.getDouble("null-fraction"),
+                  opts.getLong("seed"),
+                  out));
+        });
+  }
+}
