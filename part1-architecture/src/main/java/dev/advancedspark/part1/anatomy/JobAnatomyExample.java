@@ -1,0 +1,191 @@
+package dev.advancedspark.part1.anatomy;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
+import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.SqlConfs;
+import dev.advancedspark.common.data.DataGenerators;
+import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.metrics.MetricsCollector;
+import dev.advancedspark.common.metrics.RunMetrics;
+import dev.advancedspark.common.plan.Plans;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
+
+/**
+ * The anatomy of a Spark job: one action becomes jobs, each job stages, each stage tasks. Narrow
+ * transformations (filter, select) stay inside a stage; every wide one (groupBy, join, repartition)
+ * puts a shuffle, and so a stage boundary, into the plan. Nothing runs before the action.
+ *
+ * <pre>
+ * bin/run-example JobAnatomyExample
+ * bin/run-example JobAnatomyExample --rows 10M --band-width 5000
+ * </pre>
+ *
+ * Expected output: "jobs after 4 transformations: 0"; the parsed, analyzed, optimized and physical
+ * plans of one SQL query; then, for a query with two shuffles, the predicted stages and tasks next
+ * to the ones a listener counted, first with adaptive execution off (1 job, 3 stages, equal counts)
+ * and then on (one job per shuffle stage, fewer reduce tasks after coalescing).
+ */
+@RunnableExample("Jobs, stages, tasks: narrow vs wide, lazy evaluation, the four plan phases")
+public final class JobAnatomyExample {
+
+  static final ExampleArgs ARGS =
+      ExampleArgs.forExample("JobAnatomyExample")
+          .option("rows", "1000000", "orders to generate")
+          .option("band-width", "1000", "width of the revenue bands of the second aggregation");
+
+  /**
+   * AQE re-plans between stages: it coalesces small shuffle partitions and runs each shuffle stage
+   * as its own job. Off, the plan Spark prints is the plan that runs, so counts can be predicted.
+   */
+  public static final Map<String, String> STATIC_PLAN =
+      Map.of("spark.sql.adaptive.enabled", "false");
+
+  private JobAnatomyExample() {}
+
+  /** Narrow transformations only: each output partition depends on one input partition. */
+  public static Dataset<Row> validOrderLines(Dataset<Row> orders) {
+    return orders
+        .filter(col("status").notEqual("cancelled"))
+        .select(col("customer_id"), col("amount"), col("quantity"));
+  }
+
+  /** One wide transformation: rows of one customer must meet, so Spark shuffles by customer_id. */
+  public static Dataset<Row> revenuePerCustomer(Dataset<Row> orders) {
+    return validOrderLines(orders)
+        .groupBy("customer_id")
+        .agg(sum("amount").as("revenue"), count(lit(1)).as("orders"));
+  }
+
+  /** Two wide transformations keyed differently: two shuffles, three stages. */
+  public static Dataset<Row> customersPerRevenueBand(Dataset<Row> orders, double bandWidth) {
+    return revenuePerCustomer(orders)
+        .withColumn("band", floor(col("revenue").divide(bandWidth)))
+        .groupBy("band")
+        .agg(count(lit(1)).as("customers"));
+  }
+
+  /** What the physical plan says an action on {@code ds} will run, when AQE is off. */
+  public record Prediction(int shuffles, int stages, int tasks, List<Integer> tasksPerStage) {}
+
+  /**
+   * Reads the stages and tasks off the physical plan without running anything: one stage per
+   * shuffle exchange (its map side, one task per input partition) plus the result stage (one task
+   * per output partition). Call it with AQE off: AQE changes the partition counts at run time.
+   */
+  public static Prediction predict(Dataset<Row> ds) {
+    SparkPlan plan = Plans.plannedPlan(ds);
+    List<ShuffleExchangeExec> exchanges = Plans.find(plan, ShuffleExchangeExec.class);
+    List<Integer> perStage = new java.util.ArrayList<>();
+    for (ShuffleExchangeExec exchange : exchanges) {
+      // numMappers is the partition count of the RDD feeding the exchange: the map-side tasks.
+      perStage.add(exchange.numMappers());
+    }
+    perStage.add(ds.queryExecution().toRdd().getNumPartitions());
+    int tasks = perStage.stream().mapToInt(Integer::intValue).sum();
+    return new Prediction(exchanges.size(), exchanges.size() + 1, tasks, List.copyOf(perStage));
+  }
+
+  /** Runs the action ({@code collect}) and counts jobs, stages and tasks with a listener. */
+  public static MetricsCollector.Measured<List<Row>> runAndCount(
+      SparkSession spark, Dataset<Row> ds) {
+    return MetricsCollector.measure(spark, ds::collectAsList);
+  }
+
+  /** The jobs that building a chain of transformations runs: zero, until an action. */
+  public static RunMetrics metricsOfBuildingOnly(SparkSession spark, long rows, double bandWidth) {
+    return MetricsCollector.metricsOf(
+        spark,
+        () -> {
+          Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(rows));
+          Dataset<Row> bands = customersPerRevenueBand(orders, bandWidth);
+          // Even optimizing and planning the query is driver-side work: still no job.
+          bands.queryExecution().executedPlan();
+        });
+  }
+
+  /** The four phases Spark takes a query through, as their tree strings. */
+  public record PlanPhases(String parsed, String analyzed, String optimized, String physical) {}
+
+  /**
+   * The parsed (unresolved), analyzed (names and types resolved against the catalog), optimized
+   * (rules such as constant folding and filter push-down applied) and physical (operators and
+   * exchanges chosen) plans of one SQL query over {@code view}.
+   */
+  public static PlanPhases planPhases(SparkSession spark, String view) {
+    // tag::plan-phases[]
+    Dataset<Row> q =
+        spark.sql(
+            "SELECT customer_id, sum(amount) AS revenue FROM "
+                + view
+                + " WHERE quantity > 2 + 3 GROUP BY customer_id");
+    var qe = q.queryExecution();
+    return new PlanPhases(
+        qe.logical().treeString(), // parsed: 'UnresolvedRelation, '(quantity > (2 + 3))
+        qe.analyzed().treeString(), // analyzed: columns bound to ids and types
+        qe.optimizedPlan().treeString(), // optimized: (quantity#3 > 5), pruned columns
+        qe.executedPlan().treeString()); // physical: HashAggregate, Exchange hashpartitioning
+    // end::plan-phases[]
+  }
+
+  public static void main(String[] args) {
+    Examples.run(
+        args,
+        ARGS,
+        "JobAnatomyExample",
+        (spark, opts) -> {
+          long rows = opts.getLong("rows");
+          double bandWidth = opts.getDouble("band-width");
+          Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(rows));
+
+          System.out.printf(
+              "jobs after 4 transformations (filter, select, groupBy, groupBy) and planning: %d%n",
+              metricsOfBuildingOnly(spark, rows, bandWidth).jobs());
+
+          orders.createOrReplaceTempView("orders");
+          PlanPhases phases = planPhases(spark, "orders");
+          System.out.println("\n== Parsed ==\n" + phases.parsed());
+          System.out.println("== Analyzed ==\n" + phases.analyzed());
+          System.out.println("== Optimized ==\n" + phases.optimized());
+          System.out.println("== Physical ==\n" + phases.physical());
+
+          SqlConfs.with(
+              spark,
+              STATIC_PLAN,
+              () -> {
+                Dataset<Row> q = customersPerRevenueBand(orders, bandWidth);
+                Prediction p = predict(q);
+                RunMetrics m = runAndCount(spark, q).metrics();
+                System.out.printf(
+                    "AQE off: predicted %d shuffles -> %d stages, tasks %s = %d%n",
+                    p.shuffles(), p.stages(), p.tasksPerStage(), p.tasks());
+                System.out.printf(
+                    "AQE off: observed  jobs=%d stages=%d tasks=%d%n",
+                    m.jobs(), m.stages(), m.tasks());
+              });
+          SqlConfs.with(
+              spark,
+              Map.of("spark.sql.adaptive.enabled", "true"),
+              () -> {
+                RunMetrics m =
+                    runAndCount(spark, customersPerRevenueBand(orders, bandWidth)).metrics();
+                System.out.printf(
+                    "AQE on:  observed  jobs=%d stages=%d tasks=%d"
+                        + " (a job per shuffle stage; small partitions coalesced)%n",
+                    m.jobs(), m.stages(), m.tasks());
+              });
+        });
+  }
+}
