@@ -1,0 +1,233 @@
+package dev.advancedspark.part2.joins;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.sequence;
+
+import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
+import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.SqlConfs;
+import dev.advancedspark.common.data.DataGenerators;
+import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.metrics.MetricsCollector;
+import dev.advancedspark.common.metrics.MetricsCollector.Measured;
+import dev.advancedspark.common.metrics.RunMetrics;
+import dev.advancedspark.common.plan.JoinStrategy;
+import dev.advancedspark.common.plan.Plans;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+
+/**
+ * The four join strategies Spark picks from, how to ask for one (hints and {@code
+ * spark.sql.autoBroadcastJoinThreshold}), and why a non-equi join is dangerous.
+ *
+ * <ul>
+ *   <li>Broadcast hash join: the small side is sent whole to every executor, the big side is not
+ *       shuffled. Chosen when a side's estimated size is under {@code autoBroadcastJoinThreshold}
+ *       (10 MB by default) or hinted with {@code broadcast(df)}.
+ *   <li>Shuffled hash join: both sides shuffled by key, a hash table built per partition from the
+ *       smaller side, no sort. Hint {@code shuffle_hash}.
+ *   <li>Sort-merge join: both sides shuffled and sorted by key, then merged; scales to any size
+ *       because it can spill. The default for two big sides. Hint {@code merge}.
+ *   <li>Broadcast nested loop join: the only choice (with a cartesian product) when the condition
+ *       has no equality. Every row of one side is compared with every row of the other: {@code
+ *       |left| x |right|} evaluations of the condition. The fix is to add an equality, e.g. a
+ *       bucket of the range, so a hash join finds the few candidate pairs ({@link
+ *       #amountBandJoinBucketed}).
+ * </ul>
+ *
+ * <pre>
+ * bin/run-example JoinStrategiesExample
+ * bin/run-example JoinStrategiesExample --rows 2M --customers 100k
+ * </pre>
+ *
+ * Expected output: per variant the strategy in the plan that ran, shuffle bytes, wall time and
+ * tasks (broadcast: no shuffle of the orders; sort-merge and shuffled hash: both sides shuffled),
+ * then the band join's plan (BroadcastNestedLoopJoin) with its condition evaluations vs the
+ * bucketed hash join's candidate pairs.
+ */
+@RunnableExample("Join strategies: broadcast hash, shuffled hash, sort-merge, nested loop; hints")
+public final class JoinStrategiesExample {
+
+  static final ExampleArgs ARGS =
+      ExampleArgs.forExample("JoinStrategiesExample")
+          .option("rows", "200000", "generated orders")
+          .option("customers", "10000", "generated customers");
+
+  /** Width of the amount buckets that turn the band join into an equi-join. */
+  static final double BUCKET_WIDTH = 100.0;
+
+  private JoinStrategiesExample() {}
+
+  // tag::hints[]
+  public static Dataset<Row> broadcastHashJoin(Dataset<Row> orders, Dataset<Row> customers) {
+    return orders.join(broadcast(customers), "customer_id");
+  }
+
+  public static Dataset<Row> shuffledHashJoin(Dataset<Row> orders, Dataset<Row> customers) {
+    return orders.join(customers.hint("shuffle_hash"), "customer_id");
+  }
+
+  public static Dataset<Row> sortMergeJoin(Dataset<Row> orders, Dataset<Row> customers) {
+    return orders.join(customers.hint("merge"), "customer_id");
+  }
+
+  // end::hints[]
+
+  /** No hint: the strategy follows {@code spark.sql.autoBroadcastJoinThreshold} and statistics. */
+  public static Dataset<Row> plainJoin(Dataset<Row> orders, Dataset<Row> customers) {
+    return orders.join(customers, "customer_id");
+  }
+
+  /** Price bands [lo, hi) of width 50 from 0 to 2,000, for a non-equi (range) join. */
+  public static Dataset<Row> amountBands(SparkSession spark) {
+    return spark
+        .range(0, 40)
+        .select(
+            col("id").as("band"),
+            col("id").multiply(50.0).as("lo"),
+            col("id").plus(1).multiply(50.0).as("hi"));
+  }
+
+  /** Each order with its amount band: a range condition, no equality. */
+  public static Dataset<Row> amountBandJoin(Dataset<Row> orders, Dataset<Row> bands) {
+    return orders.join(
+        bands,
+        orders.col("amount").geq(bands.col("lo")).and(orders.col("amount").lt(bands.col("hi"))));
+  }
+
+  /**
+   * The same answer with an equality added: each order falls in bucket {@code floor(amount / 100)},
+   * each band is listed under every bucket it overlaps, and the range check only runs on pairs that
+   * share a bucket.
+   */
+  public static Dataset<Row> amountBandJoinBucketed(Dataset<Row> orders, Dataset<Row> bands) {
+    Dataset<Row> bucketedOrders =
+        orders.withColumn("bucket", floor(col("amount").divide(BUCKET_WIDTH)));
+    Dataset<Row> bucketedBands =
+        bands.withColumn(
+            "bucket",
+            explode(
+                sequence(
+                    floor(col("lo").divide(BUCKET_WIDTH)), floor(col("hi").divide(BUCKET_WIDTH)))));
+    return bucketedOrders
+        .join(
+            bucketedBands,
+            bucketedOrders
+                .col("bucket")
+                .equalTo(bucketedBands.col("bucket"))
+                .and(bucketedOrders.col("amount").geq(bucketedBands.col("lo")))
+                .and(bucketedOrders.col("amount").lt(bucketedBands.col("hi"))))
+        .drop("bucket");
+  }
+
+  /** Candidate pairs the bucketed join checks: rows that share a bucket, before the range test. */
+  public static long bucketedCandidatePairs(Dataset<Row> orders, Dataset<Row> bands) {
+    Dataset<Row> o = orders.select(floor(col("amount").divide(BUCKET_WIDTH)).as("bucket"));
+    Dataset<Row> b =
+        bands.select(
+            explode(
+                    sequence(
+                        floor(col("lo").divide(BUCKET_WIDTH)),
+                        floor(col("hi").divide(BUCKET_WIDTH))))
+                .as("bucket"));
+    return o.join(b, "bucket").count();
+  }
+
+  /** A plan's join strategies, with what the run cost. */
+  public record VariantRun(String name, List<JoinStrategy> strategies, Measured<SparkPlan> run) {}
+
+  /** Runs each variant once (written to the no-op sink) and collects its plan and metrics. */
+  public static List<VariantRun> runVariants(
+      SparkSession spark, Map<String, Supplier<Dataset<Row>>> variants) {
+    return variants.entrySet().stream()
+        .map(
+            e -> {
+              Dataset<Row> query = e.getValue().get();
+              Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> Plans.finalPlan(query));
+              return new VariantRun(e.getKey(), Plans.joinStrategies(m.result()), m);
+            })
+        .toList();
+  }
+
+  static void print(List<VariantRun> runs) {
+    for (VariantRun r : runs) {
+      RunMetrics m = r.run().metrics();
+      System.out.printf(
+          "%-34s %-24s shuffle write=%-9s wall=%5d ms tasks=%3d taskMax/median=%d/%d ms%n",
+          r.name(),
+          r.strategies(),
+          RunMetrics.bytes(m.shuffleWriteBytes()),
+          r.run().wallMillis(),
+          m.tasks(),
+          m.maxTaskMillis(),
+          m.medianTaskMillis());
+    }
+  }
+
+  public static void main(String[] args) {
+    Examples.run(
+        args,
+        ARGS,
+        "JoinStrategiesExample",
+        (spark, opts) -> {
+          Dataset<Row> orders =
+              DataGenerators.orders(
+                  spark,
+                  OrdersSpec.of(opts.getLong("rows")).withCustomers(opts.getLong("customers")));
+          Dataset<Row> customers = DataGenerators.customers(spark, opts.getLong("customers"), 42);
+          Map<String, Supplier<Dataset<Row>>> variants = new LinkedHashMap<>();
+          variants.put("broadcast(customers)", () -> broadcastHashJoin(orders, customers));
+          variants.put("hint shuffle_hash", () -> shuffledHashJoin(orders, customers));
+          variants.put("hint merge", () -> sortMergeJoin(orders, customers));
+          variants.put("no hint, threshold 10MB", () -> plainJoin(orders, customers));
+          // AQE could still broadcast at run time; pin it off so the static choice is what runs.
+          Map<String, String> noBroadcast =
+              Map.of(
+                  "spark.sql.autoBroadcastJoinThreshold", "-1",
+                  "spark.sql.adaptive.autoBroadcastJoinThreshold", "-1");
+          System.out.println("warm-up run (JIT, class loading):");
+          print(runVariants(spark, variants));
+          System.out.println("measured run:");
+          print(runVariants(spark, variants));
+          SqlConfs.with(
+              spark,
+              noBroadcast,
+              () ->
+                  print(
+                      runVariants(
+                          spark,
+                          Map.of("no hint, threshold -1", () -> plainJoin(orders, customers)))));
+
+          Dataset<Row> bands = amountBands(spark);
+          Dataset<Row> nested = amountBandJoin(orders, bands);
+          System.out.println("Band join (amount between lo and hi) plan:");
+          nested.explain();
+          long ordersCount = orders.count();
+          long bandCount = bands.count();
+          List<VariantRun> bandRuns =
+              runVariants(
+                  spark,
+                  Map.of(
+                      "band join (nested loop)", () -> amountBandJoin(orders, bands),
+                      "band join bucketed (hash)", () -> amountBandJoinBucketed(orders, bands)));
+          print(bandRuns);
+          System.out.printf(
+              "nested loop evaluates the condition %,d x %,d = %,d times;"
+                  + " the bucketed join checks %,d candidate pairs%n",
+              ordersCount,
+              bandCount,
+              ordersCount * bandCount,
+              bucketedCandidatePairs(orders, bands));
+        });
+  }
+}
