@@ -1,0 +1,116 @@
+package dev.advancedspark.part1.partitions;
+
+import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
+import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.SqlConfs;
+import dev.advancedspark.common.metrics.MetricsCollector;
+import dev.advancedspark.common.metrics.RunMetrics;
+import dev.advancedspark.common.plan.Plans;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code repartition(n)} shuffles every row to get {@code n} balanced partitions (two stages);
+ * {@code coalesce(n)} merges neighbouring partitions without a shuffle (one stage, {@code n} tasks)
+ * and can only lower the count. Coalescing before a write is cheap; coalescing a heavy stage to few
+ * partitions also makes that whole stage run on few cores.
+ *
+ * <pre>
+ * bin/run-example RepartitionVsCoalesceExample
+ * bin/run-example RepartitionVsCoalesceExample --rows 10M --from 16 --to 4
+ * </pre>
+ *
+ * Expected output: for repartition: 1 shuffle, 2 stages, from+to tasks, every row written to the
+ * shuffle; for coalesce: 0 shuffles, 1 stage, "to" tasks, nothing shuffled; then the rows per
+ * output partition of each (repartition is even, coalesce inherits the input's shape).
+ */
+@RunnableExample("repartition vs coalesce: a shuffle and balanced partitions, or neither")
+public final class RepartitionVsCoalesceExample {
+
+  static final ExampleArgs ARGS =
+      ExampleArgs.forExample("RepartitionVsCoalesceExample")
+          .option("rows", "1000000", "rows of the input")
+          .option("from", "8", "input partitions")
+          .option("to", "2", "output partitions");
+
+  /** Pinned so the counts are those of the plan: AQE could otherwise coalesce the shuffle read. */
+  public static final Map<String, String> STATIC_PLAN =
+      Map.of("spark.sql.adaptive.enabled", "false");
+
+  private RepartitionVsCoalesceExample() {}
+
+  public static Dataset<Row> input(SparkSession spark, long rows, int partitions) {
+    return spark.range(0, rows, 1, partitions).toDF("id");
+  }
+
+  public static Dataset<Row> repartitioned(Dataset<Row> ds, int n) {
+    return ds.repartition(n);
+  }
+
+  public static Dataset<Row> coalesced(Dataset<Row> ds, int n) {
+    return ds.coalesce(n);
+  }
+
+  /** Runs {@code ds} to completion without collecting (the noop sink) and returns its metrics. */
+  public static RunMetrics runFully(SparkSession spark, Dataset<Row> ds) {
+    return MetricsCollector.metricsOf(
+        spark, () -> ds.write().format("noop").mode("overwrite").save());
+  }
+
+  /** Rows in each partition of {@code ds}, in partition order. */
+  public static List<Long> rowsPerPartition(Dataset<Row> ds) {
+    return ds.mapPartitions(
+            (MapPartitionsFunction<Row, Long>)
+                rows -> {
+                  long n = 0;
+                  while (rows.hasNext()) {
+                    rows.next();
+                    n++;
+                  }
+                  return List.of(n).iterator();
+                },
+            Encoders.LONG())
+        .collectAsList();
+  }
+
+  public static void main(String[] args) {
+    Examples.run(
+        args,
+        ARGS,
+        "RepartitionVsCoalesceExample",
+        (spark, opts) -> {
+          long rows = opts.getLong("rows");
+          int from = opts.getInt("from");
+          int to = opts.getInt("to");
+          SqlConfs.with(
+              spark,
+              STATIC_PLAN,
+              () -> {
+                Dataset<Row> in = input(spark, rows, from);
+                for (var entry :
+                    List.of(
+                        Map.entry("repartition(" + to + ")", repartitioned(in, to)),
+                        Map.entry("coalesce(" + to + ")", coalesced(in, to)))) {
+                  Dataset<Row> ds = entry.getValue();
+                  RunMetrics m = runFully(spark, ds);
+                  System.out.printf(
+                      "%-16s shuffles in plan %d | stages %d, tasks %d, shuffle write %s"
+                          + " (%d rows) | rows per partition %s%n",
+                      entry.getKey(),
+                      Plans.shuffleCount(Plans.plannedPlan(ds)),
+                      m.stages(),
+                      m.tasks(),
+                      RunMetrics.bytes(m.shuffleWriteBytes()),
+                      m.shuffleWriteRecords(),
+                      rowsPerPartition(ds));
+                }
+              });
+        });
+  }
+}
