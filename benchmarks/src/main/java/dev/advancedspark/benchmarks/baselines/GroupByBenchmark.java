@@ -1,0 +1,108 @@
+package dev.advancedspark.benchmarks.baselines;
+
+import dev.advancedspark.benchmarks.SparkBenchmark;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The db-benchmark groupby questions q1-q5 on the id1..id6/v1..v3 table ({@code rows} rows, K =
+ * 100), answered by: Spark with default settings over a cached table ({@code spark-default}), Spark
+ * tuned (integer-coded keys, uncompressed cache, one partition per core, 2 shuffle partitions, AQE
+ * off: {@code spark-tuned}), the same tuned layout read from Parquet without cache ({@code
+ * spark-tuned-parquet}), DuckDB in process with 2 threads ({@code duckdb}) and one plain Java
+ * thread over primitive arrays ({@code java}).
+ *
+ * <p>All load the same Parquet files (written once under {@code target/bench-work}) before timing.
+ * {@code GroupByAnswersTest} checks that they give the same answers. A question's time includes
+ * planning and materializing the result (Spark: {@code noop} sink; DuckDB: a temporary table).
+ */
+@State(Scope.Benchmark)
+@Warmup(iterations = 5)
+@Measurement(iterations = 10)
+public class GroupByBenchmark extends SparkBenchmark {
+
+  static final int DUCKDB_THREADS = 2;
+
+  @Param({"spark-default", "spark-tuned", "spark-tuned-parquet", "duckdb", "java"})
+  public String engine;
+
+  @Param({"10000000"})
+  public long rows;
+
+  private GroupByEngine impl;
+
+  @Setup
+  public void setUp() {
+    Path data = GroupByData.parquet(WORK, rows, GroupByData.K);
+    boolean sparkEngine = engine.startsWith("spark");
+    if (sparkEngine || !GroupByData.exists(data)) {
+      startSpark("GroupByBenchmark", Map.of());
+      GroupByData.ensure(spark, data, rows, GroupByData.K);
+    }
+    if (!sparkEngine) {
+      // DuckDB and plain Java need no Spark: do not let an idle session share the cores.
+      stopSpark();
+    }
+    impl = create(engine, spark, data);
+    impl.verify();
+    long loaded = impl.rows();
+    if (loaded != rows) {
+      throw wrongVariant(rows + " rows", loaded + " rows");
+    }
+  }
+
+  /** Builds an engine by its result name. */
+  public static GroupByEngine create(String engine, SparkSession spark, Path data) {
+    return switch (engine) {
+      case "spark-default" -> new SparkGroupBy(spark, data, SparkGroupBy.Variant.DEFAULT, WORK);
+      case "spark-tuned" -> new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED, WORK);
+      case "spark-tuned-parquet" ->
+          new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED_PARQUET, WORK);
+      case "duckdb" -> new DuckDbGroupBy(data, DUCKDB_THREADS);
+      case "java" -> new PlainJavaGroupBy(data);
+      default -> throw new IllegalArgumentException("unknown engine " + engine);
+    };
+  }
+
+  @TearDown
+  public void closeEngine() {
+    if (impl != null) {
+      impl.close();
+      impl = null;
+    }
+  }
+
+  @Benchmark
+  public Object q1() {
+    return impl.run(Question.Q1);
+  }
+
+  @Benchmark
+  public Object q2() {
+    return impl.run(Question.Q2);
+  }
+
+  @Benchmark
+  public Object q3() {
+    return impl.run(Question.Q3);
+  }
+
+  @Benchmark
+  public Object q4() {
+    return impl.run(Question.Q4);
+  }
+
+  @Benchmark
+  public Object q5() {
+    return impl.run(Question.Q5);
+  }
+}

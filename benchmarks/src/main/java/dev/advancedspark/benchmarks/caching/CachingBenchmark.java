@@ -1,0 +1,100 @@
+package dev.advancedspark.benchmarks.caching;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.advancedspark.benchmarks.SparkBenchmark;
+import dev.advancedspark.common.data.DataGenerators;
+import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.plan.Plans;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.storage.StorageLevel;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Measures a DataFrame computed once and read {@code reuses} times by four different queries, with
+ * no cache and with each storage level. One invocation = persist, {@code reuses} queries (the first
+ * one fills the cache), unpersist: the cost of filling the cache is part of the bill.
+ *
+ * <p>A cached DataFrame is stored as compressed columnar batches whatever the level, so the {@code
+ * _SER} levels are expected to change little here (they matter for RDDs of objects). Set-up checks
+ * that the queries read the cache ({@code InMemoryTableScan}) at the named level, or do not when
+ * {@code level=NONE}.
+ */
+@State(Scope.Benchmark)
+public class CachingBenchmark extends SparkBenchmark {
+
+  @Param({
+    "NONE",
+    "MEMORY_ONLY",
+    "MEMORY_ONLY_SER",
+    "MEMORY_AND_DISK",
+    "MEMORY_AND_DISK_SER",
+    "DISK_ONLY"
+  })
+  public String level;
+
+  @Param({"4"})
+  public int reuses;
+
+  @Param({"4000000"})
+  public long rows;
+
+  @Setup
+  public void setUp() {
+    startSpark("CachingBenchmark", Map.of("spark.sql.shuffle.partitions", "4"));
+    Dataset<Row> base = base(spark, rows);
+    persist(base, level);
+    SparkPlan plan = Plans.finalPlan(reuse(base, 0));
+    boolean cached = !level.equals("NONE");
+    if (Plans.readsCache(plan) != cached) {
+      throw wrongVariant(cached ? "a read of the cache" : "no cache", plan.treeString());
+    }
+    if (cached && !base.storageLevel().equals(StorageLevel.fromString(level))) {
+      throw wrongVariant(level, base.storageLevel().description());
+    }
+    base.unpersist(true);
+  }
+
+  @Benchmark
+  public void computeOnceReadK() {
+    Dataset<Row> base = base(spark, rows);
+    persist(base, level);
+    for (int i = 0; i < reuses; i++) {
+      runToNoop(reuse(base, i));
+    }
+    base.unpersist(true);
+  }
+
+  /** The shared input: generated orders plus derived columns, a CPU-bound computation. */
+  public static Dataset<Row> base(SparkSession spark, long rows) {
+    return DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(100_000))
+        .withColumn("net", col("amount").multiply(0.8))
+        .withColumn("big", col("amount").gt(1000));
+  }
+
+  public static void persist(Dataset<Row> df, String level) {
+    if (!level.equals("NONE")) {
+      df.persist(StorageLevel.fromString(level));
+    }
+  }
+
+  /** The i-th query over the shared input (four different shapes, in turn). */
+  public static Dataset<Row> reuse(Dataset<Row> base, int i) {
+    return switch (i % 4) {
+      case 0 -> base.groupBy("status").agg(sum("net"));
+      case 1 -> base.groupBy("product_id").agg(avg("quantity"));
+      case 2 -> base.filter(col("big")).select("order_id", "customer_id", "net");
+      default -> base.groupBy("customer_id").count();
+    };
+  }
+}

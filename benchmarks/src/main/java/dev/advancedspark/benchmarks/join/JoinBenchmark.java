@@ -1,0 +1,179 @@
+package dev.advancedspark.benchmarks.join;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.advancedspark.benchmarks.SparkBenchmark;
+import dev.advancedspark.common.data.DataGenerators;
+import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.plan.JoinStrategy;
+import dev.advancedspark.common.plan.Plans;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Measures one equi-join (orders to customers on {@code customer_id}) with each of Spark's join
+ * strategies: broadcast hash, shuffled hash, sort-merge, and sort-merge over tables bucketed on the
+ * join key (no shuffle at all), with adaptive execution on and off.
+ *
+ * <p>Two shapes: {@code small-dim} joins {@code rows} orders to {@code rows / 100} customers (the
+ * star-schema case where broadcasting wins); {@code two-large} joins {@code rows} orders to {@code
+ * rows / 2} customers (where a broadcast has to ship and hash half the data to every task).
+ *
+ * <p>The strategy is pinned with a join hint and {@code autoBroadcastJoinThreshold=-1} (both the
+ * static and the adaptive one), and set-up runs the query once and reads AQE's final plan: if Spark
+ * ran another strategy, the trial fails instead of measuring the wrong thing.
+ *
+ * <p>Run: {@code benchmarks/run-suite.sh JoinBenchmark} (see the module README).
+ */
+@State(Scope.Benchmark)
+public class JoinBenchmark extends SparkBenchmark {
+
+  /** The variants, as named in the results. */
+  public enum Strategy {
+    BROADCAST_HASH,
+    SHUFFLED_HASH,
+    SORT_MERGE,
+    BUCKETED_SORT_MERGE
+  }
+
+  /** Shuffle partitions and buckets: a multiple of the 2 cores, large enough for 20M rows. */
+  static final int PARTITIONS = 16;
+
+  @Param({"BROADCAST_HASH", "SHUFFLED_HASH", "SORT_MERGE", "BUCKETED_SORT_MERGE"})
+  public Strategy strategy;
+
+  @Param({"small-dim", "two-large"})
+  public String shape;
+
+  @Param({"true", "false"})
+  public boolean aqe;
+
+  /** Orders (the large side). */
+  @Param({"4000000"})
+  public long rows;
+
+  private Dataset<Row> orders;
+  private Dataset<Row> customers;
+
+  @Setup
+  public void setUp() {
+    startSpark("JoinBenchmark", Map.of());
+    configure(spark, aqe);
+    long dimRows = dimensionRows(shape, rows);
+    Dataset<Row> o = orders(spark, rows, dimRows);
+    Dataset<Row> c = customers(spark, dimRows);
+    if (strategy == Strategy.BUCKETED_SORT_MERGE) {
+      orders = saveBucketed(spark, o, "bench_orders_bucketed");
+      customers = saveBucketed(spark, c, "bench_customers_bucketed");
+    } else {
+      orders = o.cache();
+      customers = c.cache();
+      runToNoop(orders);
+      runToNoop(customers);
+    }
+    verify(join(orders, customers, strategy), strategy);
+  }
+
+  @Benchmark
+  public void join() {
+    runToNoop(join(orders, customers, strategy));
+  }
+
+  /** The session settings of the suite: the strategy comes from the hint alone. */
+  public static void configure(SparkSession spark, boolean aqe) {
+    spark.conf().set("spark.sql.adaptive.enabled", Boolean.toString(aqe));
+    spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
+    spark.conf().set("spark.sql.adaptive.autoBroadcastJoinThreshold", "-1");
+    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(PARTITIONS));
+  }
+
+  public static long dimensionRows(String shape, long rows) {
+    return switch (shape) {
+      case "small-dim" -> Math.max(1, rows / 100);
+      case "two-large" -> Math.max(1, rows / 2);
+      default ->
+          throw new IllegalArgumentException("shape must be small-dim or two-large: " + shape);
+    };
+  }
+
+  /** The large side: only the columns the join reads, so the test measures the join. */
+  public static Dataset<Row> orders(SparkSession spark, long rows, long customers) {
+    return DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(customers))
+        .select("order_id", "customer_id", "amount");
+  }
+
+  public static Dataset<Row> customers(SparkSession spark, long rows) {
+    return DataGenerators.customers(spark, rows, 42L).select("customer_id", "country", "segment");
+  }
+
+  // tag::join-hints[]
+  /** The join, with the hint that pins the strategy. */
+  public static Dataset<Row> join(Dataset<Row> orders, Dataset<Row> customers, Strategy s) {
+    Dataset<Row> dim =
+        switch (s) {
+          case BROADCAST_HASH -> customers.hint("broadcast");
+          case SHUFFLED_HASH -> customers.hint("shuffle_hash");
+          case SORT_MERGE, BUCKETED_SORT_MERGE -> customers.hint("merge");
+        };
+    return orders
+        .join(dim, "customer_id")
+        .select(col("order_id"), col("amount"), col("country"), col("segment"));
+  }
+
+  // end::join-hints[]
+
+  /**
+   * Writes {@code df} as a Parquet table bucketed and sorted on {@code customer_id} (one file per
+   * bucket) and returns it read back.
+   */
+  public static Dataset<Row> saveBucketed(SparkSession spark, Dataset<Row> df, String table) {
+    spark.sql("DROP TABLE IF EXISTS " + table);
+    deleteRecursively(
+        java.nio.file.Path.of(spark.conf().get("spark.sql.warehouse.dir").replace("file:", ""))
+            .resolve(table));
+    df.repartition(PARTITIONS, col("customer_id"))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .format("parquet")
+        .bucketBy(PARTITIONS, "customer_id")
+        .sortBy("customer_id")
+        .saveAsTable(table);
+    return spark.table(table);
+  }
+
+  /**
+   * Runs the join once and checks the plan that ran: the named strategy, and for the bucketed case
+   * no shuffle at all.
+   */
+  public static SparkPlan verify(Dataset<Row> joined, Strategy s) {
+    SparkPlan plan = Plans.finalPlan(joined);
+    JoinStrategy expected =
+        switch (s) {
+          case BROADCAST_HASH -> JoinStrategy.BROADCAST_HASH;
+          case SHUFFLED_HASH -> JoinStrategy.SHUFFLED_HASH;
+          case SORT_MERGE, BUCKETED_SORT_MERGE -> JoinStrategy.SORT_MERGE;
+        };
+    List<JoinStrategy> ran = Plans.joinStrategies(plan);
+    if (!ran.equals(List.of(expected))) {
+      throw wrongVariant(expected.toString(), ran + "\n" + plan.treeString());
+    }
+    int shuffles = Plans.shuffleCount(plan);
+    if (s == Strategy.BUCKETED_SORT_MERGE && shuffles != 0) {
+      throw wrongVariant("a bucketed join without shuffle", shuffles + " shuffles");
+    }
+    if ((s == Strategy.SORT_MERGE || s == Strategy.SHUFFLED_HASH) && shuffles != 2) {
+      throw wrongVariant("both sides shuffled", shuffles + " shuffles");
+    }
+    return plan;
+  }
+}
