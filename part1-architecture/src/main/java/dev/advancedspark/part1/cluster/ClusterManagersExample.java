@@ -1,0 +1,218 @@
+package dev.advancedspark.part1.cluster;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
+import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.SparkSessions;
+import dev.advancedspark.common.UsageException;
+import dev.advancedspark.common.cluster.ExecutorProcess;
+import dev.advancedspark.common.cluster.StandaloneCluster;
+import dev.advancedspark.common.data.DataGenerators;
+import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.metrics.MetricsCollector;
+import dev.advancedspark.common.metrics.MetricsCollector.Measured;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Cluster managers, for real: the same aggregation on {@code local[*]} (driver and executor in one
+ * JVM, tasks are threads) and on a freshly started Spark standalone cluster (a Master JVM, Worker
+ * JVMs, and executor JVMs that the workers launch), all on 127.0.0.1 from the Maven classpath.
+ *
+ * <p>What to look at: the rows are identical; on local every task runs in the driver's own process
+ * id, on the cluster in the executors' process ids, which are children of the worker processes; the
+ * cluster pays seconds to start and to ship tasks, which a small job never earns back.
+ *
+ * <pre>
+ * bin/run-example ClusterManagersExample [--rows 200k] [--workers 2]
+ * </pre>
+ *
+ * Expected output (figures vary with the machine):
+ *
+ * <pre>
+ * == local[*]: driver pid 4242, tasks ran in pids {4242=...}
+ * == standalone: master spark://127.0.0.1:41545 (pid ...), workers [pid ..., pid ...]
+ *    executor 0 on 127.0.0.1, pid ..., child of worker pid ...
+ *    tasks ran in pids {...}
+ * same rows on both: true
+ * </pre>
+ */
+@RunnableExample(
+    "The same aggregation on local[*] and on a real 2-worker standalone cluster: rows, executor"
+        + " pids, timings")
+public final class ClusterManagersExample {
+
+  static final ExampleArgs SPEC =
+      ExampleArgs.forExample("ClusterManagersExample")
+          .option("rows", "200k", "orders to aggregate")
+          .option("workers", "2", "standalone workers to start (1 core, 1 GiB each)");
+
+  private ClusterManagersExample() {}
+
+  // tag::job[]
+  /**
+   * The job: orders, items and revenue per order status. Revenue is summed as a decimal, so the
+   * digits do not depend on the order in which partitions are added: a cluster and a laptop agree.
+   */
+  public static Dataset<Row> revenueByStatus(Dataset<Row> orders) {
+    return orders
+        .groupBy("status")
+        .agg(
+            count(lit(1)).as("orders"),
+            sum("quantity").as("items"),
+            sum(col("amount").cast("decimal(18,2)")).as("revenue"));
+  }
+
+  // end::job[]
+
+  /** The generated orders the job reads: seeded, so every run and every cluster sees the same. */
+  public static Dataset<Row> orders(SparkSession spark, long rows) {
+    return DataGenerators.orders(spark, OrdersSpec.of(rows));
+  }
+
+  /**
+   * The same rows, each held back {@code millisPerRow} inside the task: a job slow enough to lose
+   * an executor in its middle. The filter keeps every row; it is non-deterministic so the optimizer
+   * keeps it where it is.
+   */
+  public static Dataset<Row> slowedDown(Dataset<Row> orders, long millisPerRow) {
+    UserDefinedFunction pause =
+        functions
+            .udf(
+                (UDF1<Long, Boolean>)
+                    id -> {
+                      Thread.sleep(millisPerRow);
+                      return true;
+                    },
+                DataTypes.BooleanType)
+            .asNondeterministic();
+    return orders.filter(pause.apply(col("order_id")));
+  }
+
+  /** Collects the job's rows sorted by status, for printing and comparing. */
+  public static List<Row> collectSorted(Dataset<Row> result) {
+    return result.collectAsList().stream()
+        .sorted(Comparator.comparing(r -> r.getString(0)))
+        .toList();
+  }
+
+  /** Which OS processes ran the tasks of a job with {@code partitions} tasks: pid -> tasks. */
+  public static Map<Long, Long> taskPids(SparkSession spark, int partitions) {
+    List<Long> pids =
+        spark
+            .range(0, partitions, 1, partitions)
+            .map((MapFunction<Long, Long>) i -> ProcessHandle.current().pid(), Encoders.LONG())
+            .collectAsList();
+    return new TreeMap<>(
+        pids.stream().collect(Collectors.groupingBy(p -> p, Collectors.counting())));
+  }
+
+  public static void main(String[] args) {
+    Examples.run(
+        args,
+        SPEC,
+        "ClusterManagersExample",
+        (spark, opts) -> {
+          long rows = opts.getLong("rows");
+          int workers = opts.getInt("workers");
+          if (rows < 1 || workers < 1 || workers > 8) {
+            throw UsageException.problem("--rows must be >= 1 and --workers in 1..8.");
+          }
+          String master = spark.sparkContext().master();
+          Measured<List<Row>> cold =
+              MetricsCollector.measure(
+                  spark, () -> collectSorted(revenueByStatus(orders(spark, rows))));
+          Measured<List<Row>> warm =
+              MetricsCollector.measure(
+                  spark, () -> collectSorted(revenueByStatus(orders(spark, rows))));
+          System.out.printf(
+              "== %s: driver pid %d, tasks ran in pids %s%n",
+              master, ProcessHandle.current().pid(), taskPids(spark, 4));
+          print(cold.result());
+          System.out.printf(
+              "   first run %d ms, second run %d ms (%s)%n",
+              cold.wallMillis(), warm.wallMillis(), warm.metrics().summary());
+          // One SparkContext per JVM: stop the local one before connecting to the cluster.
+          spark.stop();
+
+          long start = System.nanoTime();
+          try (StandaloneCluster cluster =
+              StandaloneCluster.builder()
+                  .workers(workers)
+                  .coresPerWorker(1)
+                  .memoryPerWorker("1g")
+                  .workDir(SparkSessions.TARGET.resolve("standalone-cluster"))
+                  .start()) {
+            long clusterMillis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf(
+                "== standalone: master %s (pid %d), workers %s; started in %d ms%n",
+                cluster.masterUrl(),
+                cluster.masterProcess().pid(),
+                cluster.workerProcesses().stream().map(p -> "pid " + p.pid()).toList(),
+                clusterMillis);
+            System.out.println("   logs: " + cluster.workDir().resolve("logs"));
+            long sessionStart = System.nanoTime();
+            SparkSession onCluster = cluster.sessionBuilder("ClusterManagersExample").getOrCreate();
+            try {
+              List<ExecutorProcess> executors =
+                  cluster.awaitRegisteredExecutors(onCluster, workers, Duration.ofMinutes(2));
+              System.out.printf(
+                  "   session and %d executors ready in %d ms%n",
+                  executors.size(), (System.nanoTime() - sessionStart) / 1_000_000);
+              for (ExecutorProcess e : executors) {
+                System.out.printf(
+                    "   executor %s on %s, pid %d, child of worker pid %d%n",
+                    e.executorId(),
+                    e.host(),
+                    e.pid(),
+                    e.process().parent().map(ProcessHandle::pid).orElse(-1L));
+              }
+              Measured<List<Row>> clusterCold =
+                  MetricsCollector.measure(
+                      onCluster, () -> collectSorted(revenueByStatus(orders(onCluster, rows))));
+              Measured<List<Row>> clusterWarm =
+                  MetricsCollector.measure(
+                      onCluster, () -> collectSorted(revenueByStatus(orders(onCluster, rows))));
+              System.out.printf(
+                  "   tasks ran in pids %s%n", taskPids(onCluster, 2 * executors.size()));
+              print(clusterCold.result());
+              System.out.printf(
+                  "   first run %d ms, second run %d ms (%s)%n",
+                  clusterCold.wallMillis(),
+                  clusterWarm.wallMillis(),
+                  clusterWarm.metrics().summary());
+              System.out.println(
+                  "same rows on both: " + clusterCold.result().equals(cold.result()));
+            } finally {
+              onCluster.stop();
+            }
+          }
+        });
+  }
+
+  private static void print(List<Row> rows) {
+    System.out.printf("   %-10s %8s %8s %16s%n", "status", "orders", "items", "revenue");
+    for (Row r : rows) {
+      System.out.printf(
+          "   %-10s %8d %8d %16s%n", r.getString(0), r.getLong(1), r.getLong(2), r.get(3));
+    }
+  }
+}
