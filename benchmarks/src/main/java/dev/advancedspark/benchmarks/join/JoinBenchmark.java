@@ -68,7 +68,7 @@ public class JoinBenchmark extends SparkBenchmark {
   @Setup
   public void setUp() {
     startSpark("JoinBenchmark", Map.of());
-    configure(spark, aqe);
+    conf(aqe).forEach(spark.conf()::set);
     long dimRows = dimensionRows(shape, rows);
     Dataset<Row> o = orders(spark, rows, dimRows);
     Dataset<Row> c = customers(spark, dimRows);
@@ -89,12 +89,17 @@ public class JoinBenchmark extends SparkBenchmark {
     runToNoop(join(orders, customers, strategy));
   }
 
-  /** The session settings of the suite: the strategy comes from the hint alone. */
-  public static void configure(SparkSession spark, boolean aqe) {
-    spark.conf().set("spark.sql.adaptive.enabled", Boolean.toString(aqe));
-    spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
-    spark.conf().set("spark.sql.adaptive.autoBroadcastJoinThreshold", "-1");
-    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(PARTITIONS));
+  /** The SQL settings of the suite: no automatic broadcast, the strategy comes from the hint. */
+  public static Map<String, String> conf(boolean aqe) {
+    return Map.of(
+        "spark.sql.adaptive.enabled",
+        Boolean.toString(aqe),
+        "spark.sql.autoBroadcastJoinThreshold",
+        "-1",
+        "spark.sql.adaptive.autoBroadcastJoinThreshold",
+        "-1",
+        "spark.sql.shuffle.partitions",
+        Integer.toString(PARTITIONS));
   }
 
   public static long dimensionRows(String shape, long rows) {

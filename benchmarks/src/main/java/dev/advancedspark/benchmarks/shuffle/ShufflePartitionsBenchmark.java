@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AQEShuffleReadExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
@@ -49,7 +48,7 @@ public class ShufflePartitionsBenchmark extends SparkBenchmark {
   @Setup
   public void setUp() {
     startSpark("ShufflePartitionsBenchmark", Map.of());
-    configure(spark, mode);
+    conf(mode).forEach(spark.conf()::set);
     orders =
         DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(Math.max(1, rows / 4)))
             .select("customer_id", "amount", "quantity")
@@ -63,26 +62,30 @@ public class ShufflePartitionsBenchmark extends SparkBenchmark {
     runToNoop(aggregate(orders));
   }
 
-  public static void configure(SparkSession spark, String mode) {
-    switch (mode) {
-      case "200" -> {
-        spark.conf().set("spark.sql.adaptive.enabled", "false");
-        spark.conf().set("spark.sql.shuffle.partitions", "200");
-      }
-      case "right-sized" -> {
-        spark.conf().set("spark.sql.adaptive.enabled", "false");
-        spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(RIGHT_SIZED));
-      }
-      case "aqe-coalesce" -> {
-        spark.conf().set("spark.sql.adaptive.enabled", "true");
-        spark.conf().set("spark.sql.adaptive.coalescePartitions.enabled", "true");
-        spark.conf().set("spark.sql.shuffle.partitions", "200");
-      }
+  // tag::shuffle-modes[]
+  /** The SQL settings of each mode. */
+  public static Map<String, String> conf(String mode) {
+    return switch (mode) {
+      case "200" ->
+          Map.of("spark.sql.adaptive.enabled", "false", "spark.sql.shuffle.partitions", "200");
+      case "right-sized" ->
+          Map.of(
+              "spark.sql.adaptive.enabled",
+              "false",
+              "spark.sql.shuffle.partitions",
+              Integer.toString(RIGHT_SIZED));
+      case "aqe-coalesce" ->
+          Map.of(
+              "spark.sql.adaptive.enabled", "true",
+              "spark.sql.adaptive.coalescePartitions.enabled", "true",
+              "spark.sql.shuffle.partitions", "200");
       default ->
           throw new IllegalArgumentException(
               "mode must be 200, right-sized or aqe-coalesce: " + mode);
-    }
+    };
   }
+
+  // end::shuffle-modes[]
 
   public static Dataset<Row> aggregate(Dataset<Row> orders) {
     return orders

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs one benchmark suite for real and regenerates RESULTS.md and the charts from every result
+# kept in benchmarks/results/.
+#
+#   benchmarks/run-suite.sh <suite-regex> [JMH options]
+#   benchmarks/run-suite.sh GroupByBenchmark
+#   benchmarks/run-suite.sh JoinBenchmark -p rows=2000000
+#
+# JMH options override the defaults of the benchmark classes (2 forks, 3 warm-up and 5 measured
+# single-shot iterations, the documented sizes). The JSON goes to target/jmh-<name>.json and is
+# copied to results/ with a .properties file recording the command, wall time and load average.
+#
+# Needs benchmarks/target/benchmarks.jar: mvn -q -pl benchmarks -am package -DskipTests
+set -euo pipefail
+if [[ $# -lt 1 ]]; then
+  echo "usage: benchmarks/run-suite.sh <suite-regex> [JMH options]   e.g. GroupByBenchmark" >&2
+  exit 2
+fi
+cd "$(dirname "$0")"
+# BENCH_JAR: run from a copy, so that rebuilding the module does not swap the jar under running forks.
+JAR=${BENCH_JAR:-target/benchmarks.jar}
+if [[ ! -f "$JAR" ]]; then
+  echo "No $JAR: build it first with 'mvn -q -pl benchmarks -am package -DskipTests'." >&2
+  exit 2
+fi
+suite="$1"
+shift
+name=$(echo "$suite" | tr -c 'A-Za-z0-9_\n' '-')
+classes=$(java -jar "$JAR" -l "$suite" | sed -n 's/^dev\.advancedspark\.benchmarks\.\(.*\)\.[^.]*$/\1/p' \
+  | sed 's/.*\.//' | sort -u | tr '\n' ' ')
+if [[ -z "$classes" ]]; then
+  echo "No benchmark matches '$suite'. Available:" >&2
+  java -jar "$JAR" -l >&2
+  exit 2
+fi
+mkdir -p results target
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+start=$(date +%s)
+java -jar "$JAR" "$suite" -rf json -rff "target/jmh-$name.json" "$@"
+wall=$(( $(date +%s) - start ))
+load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)
+cp "target/jmh-$name.json" "results/jmh-$name.json"
+cat > "results/jmh-$name.properties" <<PROPS
+command=benchmarks/run-suite.sh $suite $*
+classes=$classes
+started=$started
+wall_seconds=$wall
+load_before=$load_before
+load_after=$load_after
+PROPS
+java -cp "$JAR" dev.advancedspark.benchmarks.report.ResultsReport results RESULTS.md
+echo "Suite '$suite' took ${wall} s; RESULTS.md and charts/ regenerated."
