@@ -1,0 +1,125 @@
+package dev.advancedspark.part2.catalyst;
+
+import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
+import dev.advancedspark.common.RunnableExample;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.QueryPlanningTracker.RuleSummary;
+import scala.Function1;
+import scala.Option;
+import scala.runtime.BoxedUnit;
+
+/**
+ * A custom optimizer rule and a custom SQL function, injected through {@code
+ * SparkSessionExtensions}, and how to get a session that has them when a SparkContext already
+ * exists.
+ *
+ * <p>Extensions are read once, when a session's state is built: {@code spark.newSession()} copies
+ * the parent's extensions and cannot add any, and {@code SparkSession.builder().withExtensions(f)
+ * .getOrCreate()} returns the already active session unchanged (Spark only logs that "static"
+ * settings did not apply). What works in a JVM that already runs Spark (a notebook, a test suite
+ * with a shared session): the classic builder's {@code sparkContext(existing)} plus {@code
+ * withExtensions(f)} plus {@code create()}, which always makes a new session over the same
+ * SparkContext (checked on Spark 4.2.0). {@code create()} also makes the new session the active and
+ * default one, so this class puts the previous ones back.
+ *
+ * <p>In a job you launch yourself, prefer {@code --conf
+ * spark.sql.extensions=dev.advancedspark.part2.catalyst.Part2Extensions}: every session of the
+ * application gets the extensions.
+ *
+ * <pre>
+ * bin/run-example SessionExtensionsExample
+ * </pre>
+ *
+ * Expected output: the optimized plan of {@code id / 1} without and with the rule ("cast(id as
+ * double)" instead of "(cast(id as double) / 1.0)"), the rule's invocation counts from the query's
+ * tracker, and {@code email_domain('Ann@Example.COM')} = "example.com" (and the error a session
+ * without the extension gives).
+ */
+@RunnableExample("Custom optimizer rule and SQL function via SparkSessionExtensions")
+public final class SessionExtensionsExample {
+
+  static final ExampleArgs ARGS = ExampleArgs.forExample("SessionExtensionsExample");
+
+  /** The query the rule rewrites. */
+  public static final String QUERY = "SELECT id, id / 1 AS same_id FROM range(5)";
+
+  private SessionExtensionsExample() {}
+
+  // tag::session-with-extensions[]
+  /** A new session with {@code extensions}, over the SparkContext of {@code existing}. */
+  public static SparkSession withExtensions(
+      SparkSession existing, Function1<SparkSessionExtensions, BoxedUnit> extensions) {
+    Option<SparkSession> active = SparkSession.getActiveSession();
+    Option<SparkSession> dflt = SparkSession.getDefaultSession();
+    try {
+      return org.apache.spark.sql.classic.SparkSession.builder()
+          .sparkContext(existing.sparkContext())
+          .withExtensions(extensions)
+          .create();
+    } finally {
+      // create() registers the new session as active and default; keep the caller's ones.
+      restore(active, dflt);
+    }
+  }
+
+  // end::session-with-extensions[]
+
+  private static void restore(Option<SparkSession> active, Option<SparkSession> dflt) {
+    if (active.isDefined()) {
+      SparkSession.setActiveSession(active.get());
+    } else {
+      SparkSession.clearActiveSession();
+    }
+    if (dflt.isDefined()) {
+      SparkSession.setDefaultSession(dflt.get());
+    } else {
+      SparkSession.clearDefaultSession();
+    }
+  }
+
+  /**
+   * How often {@link RemoveDivisionByOne} ran while optimizing {@code query}, and how often it
+   * changed the plan; zeros when the rule is not installed.
+   */
+  public static RuleSummary ruleRuns(Dataset<Row> query) {
+    query.queryExecution().optimizedPlan();
+    scala.collection.immutable.Map<String, RuleSummary> rules =
+        query.queryExecution().tracker().rules();
+    Option<RuleSummary> summary = rules.get(RemoveDivisionByOne.class.getName());
+    return summary.isDefined() ? summary.get() : new RuleSummary(0L, 0L, 0L);
+  }
+
+  public static void main(String[] args) {
+    Examples.run(
+        args,
+        ARGS,
+        "SessionExtensionsExample",
+        (spark, opts) -> {
+          SparkSession extended = withExtensions(spark, new Part2Extensions());
+          System.out.println(
+              "Same SparkContext: " + (extended.sparkContext() == spark.sparkContext()));
+          System.out.println(
+              "Optimized without the rule:\n" + spark.sql(QUERY).queryExecution().optimizedPlan());
+          Dataset<Row> rewritten = extended.sql(QUERY);
+          System.out.println(
+              "Optimized with the rule:\n" + rewritten.queryExecution().optimizedPlan());
+          RuleSummary runs = ruleRuns(rewritten);
+          System.out.printf(
+              "%s: %d invocations, %d changed the plan%n",
+              RemoveDivisionByOne.class.getSimpleName(),
+              runs.numInvocations(),
+              runs.numEffectiveInvocations());
+          extended.sql("SELECT email_domain('Ann@Example.COM') AS domain").show(false);
+          try {
+            spark.sql("SELECT email_domain('Ann@Example.COM')").collect();
+          } catch (Exception e) { // AnalysisException, checked in Java's eyes but thrown unchecked
+            System.out.println(
+                "Without the extension: " + e.getMessage().lines().findFirst().orElse(""));
+          }
+        });
+  }
+}

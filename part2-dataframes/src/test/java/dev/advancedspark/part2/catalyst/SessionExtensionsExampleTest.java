@@ -1,0 +1,87 @@
+package dev.advancedspark.part2.catalyst;
+
+import static dev.advancedspark.common.testkit.DataFrameAssert.assertThatDataFrame;
+import static dev.advancedspark.common.testkit.DataFrameAssert.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.advancedspark.common.testkit.SharedSpark;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.QueryPlanningTracker.RuleSummary;
+import org.apache.spark.sql.catalyst.expressions.Divide;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SessionExtensionsExampleTest {
+
+  private static SparkSession extended;
+  private final SparkSession shared = SharedSpark.session();
+
+  @BeforeAll
+  static void buildExtendedSession() {
+    extended =
+        SessionExtensionsExample.withExtensions(SharedSpark.session(), new Part2Extensions());
+  }
+
+  @AfterAll
+  static void forgetExtendedSession() {
+    // Not stopped: stopping a session stops the SparkContext it shares with every other test.
+    extended = null;
+  }
+
+  @Test
+  void theNewSessionSharesTheSparkContextAndLeavesTheActiveSessionAlone() {
+    assertThat(extended).isNotSameAs(shared);
+    assertThat(extended.sparkContext()).isSameAs(shared.sparkContext());
+    assertThat(SparkSession.getActiveSession().get()).isSameAs(shared);
+    assertThat(SparkSession.getDefaultSession().get()).isSameAs(shared);
+  }
+
+  @Test
+  void theInjectedRuleFiresAndRemovesTheMultiplication() {
+    // given the same query in a session with and one without the extension
+    Dataset<Row> withRule = extended.sql(SessionExtensionsExample.QUERY);
+    Dataset<Row> withoutRule = shared.sql(SessionExtensionsExample.QUERY);
+
+    // when
+    RuleSummary runs = SessionExtensionsExample.ruleRuns(withRule);
+
+    // then the rule ran, changed the plan, and the multiplication is gone only there
+    assertThat(runs.numEffectiveInvocations()).isPositive();
+    assertThat(SessionExtensionsExample.ruleRuns(withoutRule).numInvocations()).isZero();
+    assertThat(
+            LogicalPlans.expressions(withRule.queryExecution().optimizedPlan()).stream()
+                .filter(Divide.class::isInstance))
+        .isEmpty();
+    assertThat(
+            LogicalPlans.expressions(withoutRule.queryExecution().optimizedPlan()).stream()
+                .filter(Divide.class::isInstance))
+        .hasSize(1);
+    assertThatDataFrame(withRule).hasSameRowsAs(withoutRule);
+  }
+
+  @Test
+  void theRuleKeepsADivisionThatChangesTheType() {
+    // decimal(10,2) / 1 is a decimal with a wider scale: removing it would change the schema
+    Dataset<Row> widening = extended.sql("SELECT CAST(id AS DECIMAL(10,2)) / 1 AS d FROM range(3)");
+
+    assertThat(widening.schema().apply("d").dataType().sql()).isNotEqualTo("DECIMAL(10,2)");
+    assertThat(SessionExtensionsExample.ruleRuns(widening).numEffectiveInvocations()).isZero();
+    assertThat(
+            LogicalPlans.expressions(widening.queryExecution().optimizedPlan()).stream()
+                .filter(Divide.class::isInstance))
+        .hasSize(1);
+  }
+
+  @Test
+  void theInjectedFunctionExistsOnlyInTheExtendedSession() {
+    Dataset<Row> domain = extended.sql("SELECT email_domain('Ann@Example.COM') AS domain");
+
+    assertThatDataFrame(domain).containsExactly(row("example.com"));
+    assertThatThrownBy(() -> shared.sql("SELECT email_domain('a@b.c')").collect())
+        .hasMessageContaining("email_domain");
+  }
+}
