@@ -121,9 +121,9 @@ public class JoinBenchmark extends SparkBenchmark {
     return DataGenerators.customers(spark, rows, 42L).select("customer_id", "country", "segment");
   }
 
-  // tag::join-hints[]
   /** The join, with the hint that pins the strategy. */
   public static Dataset<Row> join(Dataset<Row> orders, Dataset<Row> customers, Strategy s) {
+    // tag::join-hints[]
     Dataset<Row> dim =
         switch (s) {
           case BROADCAST_HASH -> customers.hint("broadcast");
@@ -133,9 +133,8 @@ public class JoinBenchmark extends SparkBenchmark {
     return orders
         .join(dim, "customer_id")
         .select(col("order_id"), col("amount"), col("country"), col("segment"));
+    // end::join-hints[]
   }
-
-  // end::join-hints[]
 
   /**
    * Writes {@code df} as a Parquet table bucketed and sorted on {@code customer_id} (one file per

@@ -61,10 +61,10 @@ public class SerializationBenchmark extends SparkBenchmark {
     return shuffle(trades).count();
   }
 
-  // tag::kryo-conf[]
   /** Start-time settings of the session: the serializer, and for Kryo the registered classes. */
   public static Map<String, String> conf(String serializer) {
     Map<String, String> conf = new LinkedHashMap<>();
+    // tag::kryo-conf[]
     switch (serializer) {
       case "java" -> conf.put("spark.serializer", JavaSerializer.class.getName());
       case "kryo" -> {
@@ -74,10 +74,9 @@ public class SerializationBenchmark extends SparkBenchmark {
       }
       default -> throw new IllegalArgumentException("serializer must be java or kryo");
     }
+    // end::kryo-conf[]
     return conf;
   }
-
-  // end::kryo-conf[]
 
   public static JavaPairRDD<Integer, Trade> trades(SparkSession spark, long rows) {
     return spark
