@@ -99,23 +99,22 @@ public final class CollectSafelyExample {
    * The streaming way: {@code toLocalIterator} runs one job per partition, when the consumer asks
    * for the next rows, so the driver holds one partition's rows at a time.
    */
-  // tag::to-local-iterator[]
   public static Fetch viaLocalIterator(SparkSession spark, Dataset<Row> ds, Consumer<Row> sink) {
     long[] rows = {0};
     ResultFetchListener l =
         ResultFetchListener.around(
             spark.sparkContext(),
             () -> {
-              Iterator<Row> it = ds.toLocalIterator();
+              // tag::to-local-iterator[]
+              Iterator<Row> it = ds.toLocalIterator(); // one job per partition, on demand
               while (it.hasNext()) {
                 sink.accept(it.next()); // process and drop: nothing accumulates on the driver
                 rows[0]++;
               }
+              // end::to-local-iterator[]
             });
     return new Fetch(rows[0], l.jobs());
   }
-
-  // end::to-local-iterator[]
 
   /** Aggregate on the executors first: only the small answer reaches the driver. */
   public static Row aggregateFirst(Dataset<Row> ds) {

@@ -84,7 +84,6 @@ public final class DriverVsExecutorsExample {
   }
 
   /** Closure capturing a broadcast handle: each executor fetches the map once and caches it. */
-  // tag::broadcast[]
   public static MapFunction<Row, String> capturingABroadcast(Broadcast<Map<Long, String>> lookup) {
     return row -> lookup.value().getOrDefault(row.getLong(0), "unknown");
   }
@@ -92,8 +91,6 @@ public final class DriverVsExecutorsExample {
   public static Broadcast<Map<Long, String>> broadcast(SparkSession spark, Map<Long, String> m) {
     return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(m);
   }
-
-  // end::broadcast[]
 
   /** Countries of the orders' customers, computed on the executors with {@code fn}. */
   public static Dataset<String> countriesOf(Dataset<Row> orders, MapFunction<Row, String> fn) {

@@ -37,7 +37,6 @@ public final class DuckDbEngine implements AutoCloseable {
     return "read_parquet('" + dir.toAbsolutePath().toString().replace("'", "''") + "/*.parquet')";
   }
 
-  // tag::duckdb-query[]
   public List<TopCustomer> topCustomers(Path orders) {
     String sql =
         "SELECT customer_id, count(*) AS orders, CAST(sum(quantity) AS BIGINT) AS quantity,"
@@ -56,8 +55,6 @@ public final class DuckDbEngine implements AutoCloseable {
     }
     return out;
   }
-
-  // end::duckdb-query[]
 
   public List<CountryRevenue> revenueByCountry(Path orders, Path customers) {
     String sql =

@@ -81,8 +81,8 @@ public final class SingleThreadEngine {
     return new Columns(customerId, quantity, amount, keySpace, countryOf, countries);
   }
 
-  // tag::single-thread[]
   public static List<TopCustomer> topCustomers(Columns c) {
+    // tag::single-thread[]
     int keys = c.keySpace(); // dense ids: an array slot per customer id, no hash table
     long[] orders = new long[keys];
     long[] quantity = new long[keys];
@@ -93,10 +93,9 @@ public final class SingleThreadEngine {
       quantity[k] += c.quantity()[i];
       revenue[k] += c.amount()[i];
     }
+    // end::single-thread[]
     return topByRevenue(orders, quantity, revenue, Answers.TOP);
   }
-
-  // end::single-thread[]
 
   public static List<CountryRevenue> revenueByCountry(Columns c) {
     int n = c.countries().length;

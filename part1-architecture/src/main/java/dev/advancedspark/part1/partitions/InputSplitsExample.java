@@ -95,7 +95,6 @@ public final class InputSplitsExample {
    * each piece costing its length plus the open cost (Spark's {@code
    * FilePartition.getFilePartitions}; {@code spark.sql.files.maxPartitionNum} unset).
    */
-  // tag::predict-partitions[]
   public static int predictPartitions(List<Long> fileSizes, SplitSettings s) {
     long maxSplit = maxSplitBytes(fileSizes, s);
     List<Long> pieces = new ArrayList<>();
@@ -118,8 +117,6 @@ public final class InputSplitsExample {
     }
     return open ? partitions + 1 : partitions;
   }
-
-  // end::predict-partitions[]
 
   /** The partitions Spark plans to scan {@code dir} with under {@code maxPartitionBytes}. */
   public static int plannedScanPartitions(SparkSession spark, Path dir, long maxPartitionBytes) {
