@@ -73,11 +73,9 @@ public final class CostBasedJoinReorderExample {
     save(DataGenerators.orders(spark, OrdersSpec.of(orders)), "cbo_orders", dir);
     save(DataGenerators.customers(spark, 1_000, 42), "cbo_customers", dir);
     save(DataGenerators.products(spark, 100, 42), "cbo_products", dir);
-    // tag::analyze[]
     spark.sql("ANALYZE TABLE cbo_orders COMPUTE STATISTICS FOR COLUMNS customer_id, product_id");
     spark.sql("ANALYZE TABLE cbo_customers COMPUTE STATISTICS FOR COLUMNS customer_id, country");
     spark.sql("ANALYZE TABLE cbo_products COMPUTE STATISTICS FOR COLUMNS product_id, category");
-    // end::analyze[]
   }
 
   private static void save(Dataset<Row> df, String table, Path dir) {

@@ -67,13 +67,10 @@ public final class OptimizerRulesExample {
         .filter(col("status").equalTo("returned"));
   }
 
-  // tag::pushdown-join[]
   /** A filter on a customer column written after the join: it runs on the customers side. */
   public static Dataset<Row> filterAfterJoin(Dataset<Row> orders, Dataset<Row> customers) {
     return orders.join(customers, "customer_id").filter(col("country").equalTo("DE"));
   }
-
-  // end::pushdown-join[]
 
   /** Two columns of a seven- and a five-column table: the scans read three. */
   public static Dataset<Row> twoColumnsOfAJoin(Dataset<Row> orders, Dataset<Row> customers) {

@@ -28,7 +28,6 @@ public final class Part2Extensions extends AbstractFunction1<SparkSessionExtensi
 
   public static final String FUNCTION_NAME = "email_domain";
 
-  // tag::extensions[]
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
     extensions.injectOptimizerRule(
@@ -50,8 +49,6 @@ public final class Part2Extensions extends AbstractFunction1<SparkSessionExtensi
             new EmailDomainBuilder()));
     return BoxedUnit.UNIT;
   }
-
-  // end::extensions[]
 
   /** Builds the expression of {@code email_domain(x)} from its argument list. */
   private static final class EmailDomainBuilder

@@ -52,13 +52,10 @@ public final class PlanPhasesExample {
   public record Phases(
       LogicalPlan parsed, LogicalPlan analyzed, LogicalPlan optimized, SparkPlan physical) {}
 
-  // tag::phases[]
   public static Phases phases(Dataset<Row> query) {
     QueryExecution qe = query.queryExecution();
     return new Phases(qe.logical(), qe.analyzed(), qe.optimizedPlan(), qe.executedPlan());
   }
-
-  // end::phases[]
 
   /** Registers the tables as the temp views the query names and returns the query. */
   public static Dataset<Row> lessonQuery(SparkSession spark, SampleTables tables) {

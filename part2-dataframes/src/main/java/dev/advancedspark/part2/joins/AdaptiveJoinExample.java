@@ -67,15 +67,12 @@ public final class AdaptiveJoinExample {
     return orders.join(customers.filter(col("customer_id").leq(maxCustomerId)), "customer_id");
   }
 
-  // tag::planned-vs-final[]
   /** Reads the planned strategy first (AQE mutates its plan node in place), then runs the query. */
   public static PlannedAndFinal plannedAndFinal(Dataset<Row> query) {
     List<JoinStrategy> planned = Plans.joinStrategies(Plans.plannedPlan(query));
     SparkPlan ran = Plans.finalPlan(query);
     return new PlannedAndFinal(planned, Plans.joinStrategies(ran), ran);
   }
-
-  // end::planned-vs-final[]
 
   /** The optimizer's size estimate of a DataFrame, in bytes. */
   public static BigInteger estimatedBytes(Dataset<Row> df) {

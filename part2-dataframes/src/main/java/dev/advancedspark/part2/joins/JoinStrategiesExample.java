@@ -68,7 +68,6 @@ public final class JoinStrategiesExample {
 
   private JoinStrategiesExample() {}
 
-  // tag::hints[]
   public static Dataset<Row> broadcastHashJoin(Dataset<Row> orders, Dataset<Row> customers) {
     return orders.join(broadcast(customers), "customer_id");
   }
@@ -80,8 +79,6 @@ public final class JoinStrategiesExample {
   public static Dataset<Row> sortMergeJoin(Dataset<Row> orders, Dataset<Row> customers) {
     return orders.join(customers.hint("merge"), "customer_id");
   }
-
-  // end::hints[]
 
   /** No hint: the strategy follows {@code spark.sql.autoBroadcastJoinThreshold} and statistics. */
   public static Dataset<Row> plainJoin(Dataset<Row> orders, Dataset<Row> customers) {

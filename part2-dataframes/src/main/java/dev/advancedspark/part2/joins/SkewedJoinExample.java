@@ -81,7 +81,6 @@ public final class SkewedJoinExample {
     return orders.join(customers, "customer_id");
   }
 
-  // tag::aqe-skew[]
   /**
    * AQE skew-join settings scaled to {@code partitionBytes}: a partition over that size and twice
    * the median is split into chunks of about that size. Broadcast is off so the join stays
@@ -98,8 +97,6 @@ public final class SkewedJoinExample {
         "spark.sql.autoBroadcastJoinThreshold", "-1",
         "spark.sql.adaptive.autoBroadcastJoinThreshold", "-1");
   }
-
-  // end::aqe-skew[]
 
   /** The same, with AQE's skew-join handling off: the baseline. */
   public static Map<String, String> noSkewHandlingSettings(long partitionBytes) {

@@ -58,7 +58,6 @@ public final class SessionizationExample {
 
   private SessionizationExample() {}
 
-  // tag::sessionize[]
   /**
    * Adds {@code session_no} (1, 2, ... per user): a new session starts after a gap > gapSeconds.
    */
@@ -85,8 +84,6 @@ public final class SessionizationExample {
                 .over(byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
         .drop("new_session");
   }
-
-  // end::sessionize[]
 
   /** One row per session: user, session_no, start, end (last event), events. */
   public static Dataset<Row> sessions(

@@ -66,7 +66,6 @@ public final class TopNPerGroupExample {
         .withColumn("dense_rank", dense_rank().over(byValue));
   }
 
-  // tag::top-n[]
   /** Exactly n rows per group; ties on value are broken by {@code tieBreaker} so reruns agree. */
   public static Dataset<Row> topN(
       Dataset<Row> rows, String group, String value, String tieBreaker, int n) {
@@ -74,8 +73,6 @@ public final class TopNPerGroupExample {
         Window.partitionBy(group).orderBy(col(value).desc_nulls_last(), col(tieBreaker).asc());
     return rows.withColumn("rn", row_number().over(w)).filter(col("rn").leq(n)).drop("rn");
   }
-
-  // end::top-n[]
 
   /** Every row whose value is among the n highest distinct values of its group: ties all kept. */
   public static Dataset<Row> topNValuesWithTies(

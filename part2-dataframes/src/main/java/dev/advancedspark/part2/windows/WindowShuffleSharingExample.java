@@ -52,7 +52,6 @@ public final class WindowShuffleSharingExample {
 
   private WindowShuffleSharingExample() {}
 
-  // tag::shared-spec[]
   /** Three per-customer metrics over one window specification: one shuffle, one sort. */
   public static Dataset<Row> sameSpec(Dataset<Row> orders) {
     WindowSpec byCustomer = Window.partitionBy("customer_id").orderBy("order_ts", "order_id");
@@ -61,8 +60,6 @@ public final class WindowShuffleSharingExample {
         .withColumn("spent_so_far", sum("amount").over(byCustomer))
         .withColumn("avg_so_far", avg("amount").over(byCustomer));
   }
-
-  // end::shared-spec[]
 
   /** Same partitioning, two orderings: the shuffle is shared, each ordering needs its own sort. */
   public static Dataset<Row> samePartitioningOtherOrder(Dataset<Row> orders) {
