@@ -682,6 +682,31 @@ public final class StandaloneCluster implements AutoCloseable {
     return builder;
   }
 
+  /**
+   * A new session on this cluster ({@link #appConf()} plus {@code extraConf}).
+   *
+   * @throws IllegalStateException when this JVM already runs a SparkContext for another master:
+   *     Spark allows one per JVM, and {@code getOrCreate()} would silently return the old one
+   */
+  public SparkSession session(String appName, Map<String, String> extraConf) {
+    for (scala.Option<SparkSession> current :
+        List.of(SparkSession.getActiveSession(), SparkSession.getDefaultSession())) {
+      if (current.isDefined()
+          && !current.get().sparkContext().isStopped()
+          && !masterUrl().equals(current.get().sparkContext().master())) {
+        throw new IllegalStateException(
+            "A SparkContext for "
+                + current.get().sparkContext().master()
+                + " is already running in this JVM, and Spark allows one per JVM: stop it"
+                + " before connecting to "
+                + masterUrl());
+      }
+    }
+    SparkSession.Builder builder = sessionBuilder(appName);
+    extraConf.forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
   private String executorMemory() {
     String m = spec.memoryPerWorker.toLowerCase();
     long mb = Long.parseLong(m.substring(0, m.length() - 1)) * (m.endsWith("g") ? 1024 : 1);

@@ -170,7 +170,7 @@ public final class ClusterManagersExample {
                 clusterMillis);
             System.out.println("   logs: " + cluster.workDir().resolve("logs"));
             long sessionStart = System.nanoTime();
-            SparkSession onCluster = cluster.sessionBuilder("ClusterManagersExample").getOrCreate();
+            SparkSession onCluster = cluster.session("ClusterManagersExample", opts.conf());
             try {
               List<ExecutorProcess> executors =
                   cluster.awaitRegisteredExecutors(onCluster, workers, Duration.ofMinutes(2));

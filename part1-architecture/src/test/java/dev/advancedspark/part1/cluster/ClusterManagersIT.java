@@ -66,12 +66,10 @@ class ClusterManagersIT {
             .workDir(SharedSpark.workDir().resolve("cluster-managers-it"))
             .start();
     spark =
-        cluster
-            .sessionBuilder("ClusterManagersIT")
+        cluster.session(
+            "ClusterManagersIT",
             // Four map tasks over two one-core executors: both are busy when one is killed.
-            .config("spark.default.parallelism", "4")
-            .config("spark.sql.shuffle.partitions", "4")
-            .getOrCreate();
+            Map.of("spark.default.parallelism", "4", "spark.sql.shuffle.partitions", "4"));
   }
 
   @AfterAll
