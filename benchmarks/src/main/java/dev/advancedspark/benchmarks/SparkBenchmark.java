@@ -133,7 +133,19 @@ public abstract class SparkBenchmark {
     return fresh;
   }
 
+  /**
+   * Releases what a suite holds on the session (caches, engines) before it stops: JMH runs a
+   * superclass's tear-down first, so suites override this instead of adding their own.
+   */
+  protected void beforeStop() {}
+
   @TearDown
+  public void tearDown() {
+    beforeStop();
+    stopSpark();
+  }
+
+  /** Stops the trial's session (in smoke mode: clears its caches and keeps the context). */
   public void stopSpark() {
     if (spark != null) {
       if (REUSE_SESSION) {

@@ -10,7 +10,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -73,8 +72,8 @@ public class GroupByBenchmark extends SparkBenchmark {
     };
   }
 
-  @TearDown
-  public void closeEngine() {
+  @Override
+  protected void beforeStop() {
     if (impl != null) {
       impl.close();
       impl = null;

@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Measures an iterative job with a long lineage ({@code steps} broadcast joins, each adding a
@@ -62,8 +61,8 @@ public class CheckpointBenchmark extends SparkBenchmark {
     }
   }
 
-  @TearDown
-  public void deleteCheckpoints() {
+  @Override
+  protected void beforeStop() {
     deleteRecursively(WORK.resolve("checkpoints"));
   }
 
