@@ -105,7 +105,7 @@ class StandaloneClusterIT {
   }
 
   @Test
-  void aWorkerThatNeverRegistersTimesOutNamingWhatItWaitedForAndTheLogs() {
+  void aWorkerWithTheWrongSecretNeverRegistersAndTheTimeoutNamesTheLogs() {
     // given workers that present a different secret than the master asks for
     StandaloneCluster.Builder builder =
         StandaloneCluster.builder()
@@ -126,6 +126,10 @@ class StandaloneClusterIT {
             dir("wrong-secret").resolve("logs").resolve("worker-0.log").toString());
     // and the master and worker it had started are gone
     assertThat(ProcessHandle.current().children()).noneMatch(ProcessHandle::isAlive);
+    // and the worker's log says why: the master refused its authentication
+    assertThat(dir("wrong-secret").resolve("logs").resolve("worker-0.log"))
+        .content()
+        .contains("SaslException");
   }
 
   @Test
