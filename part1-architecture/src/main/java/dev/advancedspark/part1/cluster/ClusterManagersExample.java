@@ -18,6 +18,7 @@ import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.MetricsCollector.Measured;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,7 +43,7 @@ import org.apache.spark.sql.types.DataTypes;
  * cluster pays seconds to start and to ship tasks, which a small job never earns back.
  *
  * <pre>
- * bin/run-example ClusterManagersExample [--rows 200k] [--workers 2]
+ * bin/run-example ClusterManagersExample [--rows 200k] [--workers 2] [--kill-executor true]
  * </pre>
  *
  * Expected output (figures vary with the machine):
@@ -53,6 +54,11 @@ import org.apache.spark.sql.types.DataTypes;
  *    executor 0 on 127.0.0.1, pid ..., child of worker pid ...
  *    tasks ran in pids {...}
  * same rows on both: true
+ * == kill -9 of executor 1 (pid ...) while it ran a task of a 4000-row job slowed to 3 ms/row
+ *    driver saw executors removed: [1]; failed task attempts: 1
+ *    lost: stage 0 task 1 attempt 0 on executor 1 (ExecutorLostFailure)
+ *    rerun: stage 0 task 1 attempt 1 on executor 0, successful
+ *    job finished in ... ms; same rows as local[*]: true
  * </pre>
  */
 @RunnableExample(
@@ -63,7 +69,11 @@ public final class ClusterManagersExample {
   static final ExampleArgs SPEC =
       ExampleArgs.forExample("ClusterManagersExample")
           .option("rows", "200k", "orders to aggregate")
-          .option("workers", "2", "standalone workers to start (1 core, 1 GiB each)");
+          .option("workers", "2", "standalone workers to start (1 core, 1 GiB each)")
+          .option("kill-executor", "true", "kill -9 one executor in the middle of a slowed job");
+
+  /** Rows of the slowed-down job whose executor is killed: 3 ms each, seconds per task. */
+  static final long SLOW_ROWS = 4_000;
 
   private ClusterManagersExample() {}
 
@@ -136,6 +146,11 @@ public final class ClusterManagersExample {
           if (rows < 1 || workers < 1 || workers > 8) {
             throw UsageException.problem("--rows must be >= 1 and --workers in 1..8.");
           }
+          String kill = opts.get("kill-executor");
+          if (!kill.equals("true") && !kill.equals("false")) {
+            throw UsageException.problem(
+                "--kill-executor must be true or false, got '" + kill + "'.");
+          }
           String master = spark.sparkContext().master();
           Measured<List<Row>> cold =
               MetricsCollector.measure(
@@ -150,6 +165,7 @@ public final class ClusterManagersExample {
           System.out.printf(
               "   first run %d ms, second run %d ms (%s)%n",
               cold.wallMillis(), warm.wallMillis(), warm.metrics().summary());
+          List<Row> localSmall = collectSorted(revenueByStatus(orders(spark, SLOW_ROWS)));
           // One SparkContext per JVM: stop the local one before connecting to the cluster.
           spark.stop();
 
@@ -170,7 +186,11 @@ public final class ClusterManagersExample {
                 clusterMillis);
             System.out.println("   logs: " + cluster.workDir().resolve("logs"));
             long sessionStart = System.nanoTime();
-            SparkSession onCluster = cluster.session("ClusterManagersExample", opts.conf());
+            Map<String, String> conf = new LinkedHashMap<>();
+            // Two tasks per executor core, so that a killed executor leaves work for the others.
+            conf.put("spark.default.parallelism", String.valueOf(2 * workers));
+            conf.putAll(opts.conf());
+            SparkSession onCluster = cluster.session("ClusterManagersExample", conf);
             try {
               List<ExecutorProcess> executors =
                   cluster.awaitRegisteredExecutors(onCluster, workers, Duration.ofMinutes(2));
@@ -201,11 +221,44 @@ public final class ClusterManagersExample {
                   clusterWarm.metrics().summary());
               System.out.println(
                   "same rows on both: " + clusterCold.result().equals(cold.result()));
+              if (kill.equals("true")) {
+                printExecutorLoss(
+                    ExecutorLoss.killOneExecutorMidJob(
+                        onCluster,
+                        cluster,
+                        () ->
+                            collectSorted(
+                                revenueByStatus(slowedDown(orders(onCluster, SLOW_ROWS), 3))),
+                        Duration.ofMinutes(3)),
+                    localSmall);
+              }
             } finally {
               onCluster.stop();
             }
           }
         });
+  }
+
+  private static void printExecutorLoss(ExecutorLoss.Report loss, List<Row> expected) {
+    System.out.printf(
+        "== kill -9 of executor %s (pid %d) while it ran a task of a %d-row job slowed to 3 ms/row%n",
+        loss.killed().executorId(), loss.killed().pid(), SLOW_ROWS);
+    System.out.printf(
+        "   driver saw executors removed: %s; failed task attempts: %d%n",
+        loss.removedExecutors(), loss.metrics().failedTasks());
+    for (ExecutorLoss.TaskEnd t : loss.lostTasks()) {
+      System.out.printf(
+          "   lost: stage %d task %d attempt %d on executor %s (%s)%n",
+          t.stageId(), t.index(), t.attempt(), t.executorId(), t.reason());
+    }
+    for (ExecutorLoss.TaskEnd t : loss.reruns()) {
+      System.out.printf(
+          "   rerun: stage %d task %d attempt %d on executor %s, successful%n",
+          t.stageId(), t.index(), t.attempt(), t.executorId());
+    }
+    System.out.printf(
+        "   job finished in %d ms; same rows as local[*]: %s%n",
+        loss.wallMillis(), loss.rows().equals(expected));
   }
 
   private static void print(List<Row> rows) {

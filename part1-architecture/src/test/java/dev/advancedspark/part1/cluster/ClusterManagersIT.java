@@ -16,16 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.spark.ExecutorLostFailure;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -131,78 +122,46 @@ class ClusterManagersIT {
 
   @Test
   @Order(3)
-  void killingAnExecutorMidJobLosesItsTasksAndSparkRunsThemAgainElsewhere() throws Exception {
-    // given both executors up and a listener that sees tasks start and end
-    List<ExecutorProcess> executors = cluster.awaitRegisteredExecutors(spark, 2, WAIT);
-    TaskLog log = new TaskLog();
-    spark.sparkContext().addSparkListener(log);
-    try {
-      // when a slow job (about 3 s per task) runs ...
-      CompletableFuture<Measured<List<Row>>> job =
-          CompletableFuture.supplyAsync(
-              () ->
-                  MetricsCollector.measure(
-                      spark,
-                      () -> collectSorted(revenueByStatus(slowedDown(orders(spark, ROWS), 3)))));
-      // ... and the executor running its first task is killed with kill -9 while that task runs
-      SparkListenerTaskStart first = log.firstStart.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      String victimId = first.taskInfo().executorId();
-      ExecutorProcess victim =
-          executors.stream().filter(e -> e.executorId().equals(victimId)).findFirst().orElseThrow();
-      assertThat(log.ended).noneMatch(e -> e.taskInfo().taskId() == first.taskInfo().taskId());
-      victim.process().destroyForcibly();
-      victim.process().onExit().get(30, TimeUnit.SECONDS);
-      Measured<List<Row>> result = job.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  void killingAnExecutorMidJobLosesItsTaskAndSparkRunsItAgainElsewhere() {
+    // given both executors up
+    List<ExecutorProcess> before = cluster.awaitRegisteredExecutors(spark, 2, WAIT);
 
-      // then the job still gives the local rows
-      assertThat(result.result()).isEqualTo(localRows);
-      // and Spark saw the executor go, failed the task it was running ...
-      assertThat(log.removed).contains(victimId);
-      assertThat(result.metrics().executorsRemoved()).isPositive();
-      assertThat(result.metrics().failedTasks()).isPositive();
-      List<SparkListenerTaskEnd> lost =
-          log.ended.stream()
-              .filter(e -> e.reason() instanceof ExecutorLostFailure)
-              .filter(e -> e.taskInfo().executorId().equals(victimId))
-              .toList();
-      assertThat(lost).isNotEmpty();
-      // ... and ran every lost task again, successfully, on another executor
-      assertThat(lost)
-          .allSatisfy(
-              failed ->
-                  assertThat(log.ended)
-                      .anySatisfy(
-                          retry -> {
-                            assertThat(retry.stageId()).isEqualTo(failed.stageId());
-                            assertThat(retry.taskInfo().index())
-                                .isEqualTo(failed.taskInfo().index());
-                            assertThat(retry.taskInfo().successful()).isTrue();
-                            assertThat(retry.taskInfo().executorId()).isNotEqualTo(victimId);
-                          }));
-    } finally {
-      spark.sparkContext().removeSparkListener(log);
-    }
-  }
+    // when the executor running the first task of a slow job (about 3 s per task) gets kill -9
+    ExecutorLoss.Report report =
+        ExecutorLoss.killOneExecutorMidJob(
+            spark,
+            cluster,
+            () -> collectSorted(revenueByStatus(slowedDown(orders(spark, ROWS), 3))),
+            WAIT);
 
-  /** What the scheduler reported while the job ran. */
-  static final class TaskLog extends SparkListener {
-    final CompletableFuture<SparkListenerTaskStart> firstStart = new CompletableFuture<>();
-    final List<SparkListenerTaskEnd> ended = new CopyOnWriteArrayList<>();
-    final Set<String> removed = ConcurrentHashMap.newKeySet();
-
-    @Override
-    public void onTaskStart(SparkListenerTaskStart taskStart) {
-      firstStart.complete(taskStart);
-    }
-
-    @Override
-    public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-      ended.add(taskEnd);
-    }
-
-    @Override
-    public void onExecutorRemoved(SparkListenerExecutorRemoved executorRemoved) {
-      removed.add(executorRemoved.executorId());
-    }
+    // then the job still gives the local rows
+    assertThat(report.rows()).isEqualTo(localRows);
+    assertThat(report.killed().process().isAlive()).isFalse();
+    // and Spark saw the executor go and failed the task it was running
+    String killed = report.killed().executorId();
+    assertThat(report.removedExecutors()).contains(killed);
+    assertThat(report.metrics().executorsRemoved()).isPositive();
+    assertThat(report.metrics().failedTasks()).isPositive();
+    assertThat(report.lostTasks())
+        .isNotEmpty()
+        .allSatisfy(t -> assertThat(t.reason()).isEqualTo("ExecutorLostFailure"));
+    // and ran each lost task again, successfully, on another executor
+    assertThat(report.lostTasks())
+        .allSatisfy(
+            lost ->
+                assertThat(report.taskEnds())
+                    .anySatisfy(
+                        t -> {
+                          assertThat(t.stageId()).isEqualTo(lost.stageId());
+                          assertThat(t.index()).isEqualTo(lost.index());
+                          assertThat(t.successful()).isTrue();
+                          assertThat(t.executorId()).isNotEqualTo(killed);
+                        }));
+    // and the worker started a replacement executor, with a new id, for the application
+    List<String> beforeIds = before.stream().map(ExecutorProcess::executorId).toList();
+    assertThat(cluster.awaitRegisteredExecutors(spark, 2, WAIT))
+        .extracting(ExecutorProcess::executorId)
+        .doesNotContain(killed)
+        .anyMatch(id -> !beforeIds.contains(id));
   }
 }
