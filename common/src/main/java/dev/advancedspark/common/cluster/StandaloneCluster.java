@@ -41,7 +41,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>{@code
  * try (StandaloneCluster cluster =
  *     StandaloneCluster.builder().workers(2).coresPerWorker(1).workDir(Path.of("target/cluster")).start()) {
- *   SparkSession spark = cluster.sessionBuilder("my-app").getOrCreate();
+ *   SparkSession spark = cluster.session("my-app", Map.of());
  *   ... // spark.range(...) runs on the executors
  *   spark.stop();
  * } // every process the cluster started is ended here, executors included
