@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.function.MapFunction;
@@ -130,6 +131,25 @@ class StandaloneClusterIT {
     assertThat(dir("wrong-secret").resolve("logs").resolve("worker-0.log"))
         .content()
         .contains("SaslException");
+  }
+
+  @Test
+  void aSessionIsRefusedWhileThisJvmRunsASparkContextForAnotherMaster() {
+    // given a running cluster and a local session in this JVM
+    try (StandaloneCluster cluster =
+        StandaloneCluster.builder().workers(1).workDir(dir("second-context")).start()) {
+      SparkSession local = SharedSpark.session();
+      try {
+        // when a session on the cluster is asked for, then the error says why, instead of
+        // getOrCreate() silently handing back the local session
+        assertThatThrownBy(() -> cluster.session("second", Map.of()))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("A SparkContext for local[2] is already running in this JVM")
+            .hasMessageContaining(cluster.masterUrl());
+      } finally {
+        local.stop();
+      }
+    }
   }
 
   @Test
