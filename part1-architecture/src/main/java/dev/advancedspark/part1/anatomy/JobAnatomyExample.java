@@ -9,12 +9,16 @@ import static org.apache.spark.sql.functions.sum;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.SparkSessions;
 import dev.advancedspark.common.SqlConfs;
+import dev.advancedspark.common.data.DataFiles;
+import dev.advancedspark.common.data.DataFiles.Format;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.plan.Plans;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -87,7 +91,10 @@ public final class JobAnatomyExample {
    */
   public static Prediction predict(Dataset<Row> ds) {
     SparkPlan plan = Plans.plannedPlan(ds);
-    List<ShuffleExchangeExec> exchanges = Plans.find(plan, ShuffleExchangeExec.class);
+    // Plans.find walks top-down; stages run bottom-up, so reverse for execution order.
+    List<ShuffleExchangeExec> exchanges =
+        new java.util.ArrayList<>(Plans.find(plan, ShuffleExchangeExec.class));
+    java.util.Collections.reverse(exchanges);
     List<Integer> perStage = new java.util.ArrayList<>();
     for (ShuffleExchangeExec exchange : exchanges) {
       // numMappers is the partition count of the RDD feeding the exchange: the map-side tasks.
@@ -154,7 +161,14 @@ public final class JobAnatomyExample {
               "jobs after 4 transformations (filter, select, groupBy, groupBy) and planning: %d%n",
               metricsOfBuildingOnly(spark, rows, bandWidth).jobs());
 
-          orders.createOrReplaceTempView("orders");
+          // The plan phases read a Parquet copy: short plans, and a scan that shows push-down.
+          Path parquet =
+              DataFiles.write(
+                  orders, Format.PARQUET, SparkSessions.TARGET.resolve("job-anatomy/orders"));
+          spark
+              .read()
+              .parquet(parquet.toAbsolutePath().toString())
+              .createOrReplaceTempView("orders");
           PlanPhases phases = planPhases(spark, "orders");
           System.out.println("\n== Parsed ==\n" + phases.parsed());
           System.out.println("== Analyzed ==\n" + phases.analyzed());
@@ -169,7 +183,7 @@ public final class JobAnatomyExample {
                 Prediction p = predict(q);
                 RunMetrics m = runAndCount(spark, q).metrics();
                 System.out.printf(
-                    "AQE off: predicted %d shuffles -> %d stages, tasks %s = %d%n",
+                    "AQE off: predicted %d shuffles -> %d stages, tasks per stage %s = %d%n",
                     p.shuffles(), p.stages(), p.tasksPerStage(), p.tasks());
                 System.out.printf(
                     "AQE off: observed  jobs=%d stages=%d tasks=%d%n",

@@ -172,7 +172,7 @@ public final class DriverVsExecutorsExample {
 
           try {
             countriesViaService(orders, new CountryService(lookup)).count();
-          } catch (RuntimeException e) {
+          } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
             Throwable root = e;
             while (root.getCause() != null) {
               root = root.getCause();

@@ -30,7 +30,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * Expected output: the data written, the time to load the arrays of the Java baseline (not part of
  * its timings), then for each query the median and best of {@code --runs} timed runs per engine
- * (after one warm-up), the ratios to DuckDB, and "answers agree: yes".
+ * (after one warm-up), the ratios to DuckDB and to the Java thread, and "answers agree: yes".
  */
 @RunnableExample("Spark vs DuckDB vs one Java thread: same aggregation and join, timed")
 public final class EngineComparisonExample {
@@ -41,6 +41,8 @@ public final class EngineComparisonExample {
           .option("customers", "100000", "customers (the aggregation's groups)")
           .option("runs", "3", "timed runs per engine and query, after one warm-up")
           .option("threads", "0", "DuckDB threads (0: all cores, like local[*])");
+
+  private static final String JAVA = "Java 1 thread";
 
   private EngineComparisonExample() {}
 
@@ -172,11 +174,7 @@ public final class EngineComparisonExample {
             timings.add(
                 time("DuckDB", "aggregation", runs, () -> duck.topCustomers(tables.orders())));
             timings.add(
-                time(
-                    "Java 1 thread",
-                    "aggregation",
-                    runs,
-                    () -> SingleThreadEngine.topCustomers(columns)));
+                time(JAVA, "aggregation", runs, () -> SingleThreadEngine.topCustomers(columns)));
             timings.add(
                 time(
                     "Spark",
@@ -191,34 +189,34 @@ public final class EngineComparisonExample {
                     runs,
                     () -> duck.revenueByCountry(tables.orders(), tables.customers())));
             timings.add(
-                time(
-                    "Java 1 thread",
-                    "join",
-                    runs,
-                    () -> SingleThreadEngine.revenueByCountry(columns)));
+                time(JAVA, "join", runs, () -> SingleThreadEngine.revenueByCountry(columns)));
             print(timings);
           }
         });
   }
 
+  private static double median(List<Timing> timings, String query, String engine) {
+    return timings.stream()
+        .filter(o -> o.query().equals(query) && o.engine().equals(engine))
+        .findFirst()
+        .orElseThrow()
+        .median();
+  }
+
   private static void print(List<Timing> timings) {
     System.out.printf(
-        "%n%-12s %-14s %12s %10s %14s%n", "query", "engine", "median ms", "best ms", "x DuckDB");
+        "%n%-12s %-14s %12s %10s %10s %10s%n",
+        "query", "engine", "median ms", "best ms", "x DuckDB", "x Java");
     for (Timing t : timings) {
-      double duck =
-          timings.stream()
-              .filter(o -> o.query().equals(t.query()) && o.engine().equals("DuckDB"))
-              .findFirst()
-              .orElseThrow()
-              .median();
       System.out.printf(
           Locale.ROOT,
-          "%-12s %-14s %12.1f %10.1f %14.2f%n",
+          "%-12s %-14s %12.1f %10.1f %10.2f %10.1f%n",
           t.query(),
           t.engine(),
           t.median(),
           t.best(),
-          t.median() / duck);
+          t.median() / median(timings, t.query(), "DuckDB"),
+          t.median() / median(timings, t.query(), JAVA));
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.advancedspark.part1.partitions;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
@@ -7,8 +9,6 @@ import dev.advancedspark.common.SparkSessions;
 import dev.advancedspark.common.SqlConfs;
 import dev.advancedspark.common.data.DataFiles;
 import dev.advancedspark.common.data.DataFiles.Format;
-import dev.advancedspark.common.data.DataGenerators;
-import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.RunMetrics;
 import java.io.IOException;
@@ -48,7 +48,7 @@ public final class InputSplitsExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("InputSplitsExample")
-          .option("rows", "2000000", "orders written to Parquet")
+          .option("rows", "2000000", "rows written to Parquet")
           .option("small-split", "4m", "the smaller spark.sql.files.maxPartitionBytes to compare")
           .option("files", "16", "files of the many-small-files case");
 
@@ -162,11 +162,21 @@ public final class InputSplitsExample {
     }
   }
 
-  /** Writes {@code rows} generated orders as {@code files} Parquet files into {@code dir}. */
-  public static Path writeOrders(SparkSession spark, long rows, int files, Path dir) {
-    Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(rows));
-    // repartition, not coalesce: the file count must not depend on the generator's partitions.
-    return DataFiles.write(orders.repartition(files), Format.PARQUET, dir);
+  /**
+   * Writes {@code rows} order-like rows as {@code files} Parquet files into {@code dir}. Plain
+   * arithmetic on the row id, not the hashed generators: only the file sizes matter here, and
+   * simple expressions keep the write fast.
+   */
+  public static Path writeRows(SparkSession spark, long rows, int files, Path dir) {
+    Dataset<Row> data =
+        spark
+            .range(0, rows, 1, files)
+            .select(
+                col("id").as("order_id"),
+                col("id").multiply(7919).mod(100_000).as("customer_id"),
+                col("id").multiply(31).mod(10_000).divide(100.0).as("amount"));
+    // One input partition per file: range(..., files) writes exactly `files` files, no shuffle.
+    return DataFiles.write(data, Format.PARQUET, dir);
   }
 
   private static void report(SparkSession spark, String label, Path dir, long maxPartitionBytes) {
@@ -198,8 +208,8 @@ public final class InputSplitsExample {
           int files = opts.getInt("files");
           long small = PartitionSizing.parseSize("small-split", opts.get("small-split"));
           Path base = SparkSessions.TARGET.resolve("input-splits");
-          Path single = writeOrders(spark, rows, 1, base.resolve("single-file"));
-          Path many = writeOrders(spark, rows / 10, files, base.resolve("many-files"));
+          Path single = writeRows(spark, rows, 1, base.resolve("single-file"));
+          Path many = writeRows(spark, rows / 10, files, base.resolve("many-files"));
           long defaultMax = SplitSettings.of(spark).maxPartitionBytes();
           System.out.printf(
               "default parallelism %d, openCostInBytes %s%n",

@@ -61,7 +61,8 @@ class JobAnatomyExampleTest {
         spark,
         JobAnatomyExample.STATIC_PLAN,
         () -> {
-          // given: two shuffles; the test session has 4 input partitions, 4 shuffle partitions
+          // given: two shuffles; the test session has 4 input partitions, 4 shuffle partitions;
+          // stages in execution order: scan + partial aggregate, first reduce, second reduce
           Dataset<Row> q = JobAnatomyExample.customersPerRevenueBand(orders, 1_000);
           Prediction predicted = JobAnatomyExample.predict(q);
 

@@ -21,13 +21,13 @@ class InputSplitsExampleTest {
 
   @BeforeAll
   static void writeFiles() {
-    singleFile = InputSplitsExample.writeOrders(spark, 5_000, 1, SharedSpark.scratch("splits-1"));
-    eightFiles = InputSplitsExample.writeOrders(spark, 2_000, 8, SharedSpark.scratch("splits-8"));
+    singleFile = InputSplitsExample.writeRows(spark, 5_000, 1, SharedSpark.scratch("splits-1"));
+    eightFiles = InputSplitsExample.writeRows(spark, 2_000, 8, SharedSpark.scratch("splits-8"));
   }
 
   @Test
   void smallerMaxPartitionBytesCutsOneFileIntoThePredictedNumberOfPartitions() {
-    // given: one Parquet file of some tens of KiB
+    // given: one Parquet file of about 100 KiB
     List<Long> sizes = InputSplitsExample.dataFileSizes(singleFile);
     assertThat(sizes).hasSize(1);
     SplitSettings defaults = SplitSettings.of(spark);
