@@ -39,9 +39,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * bin/run-example OptimizerRulesExample
  * </pre>
  *
- * Expected output: for each rewrite the analyzed and the optimized plan side by side, e.g. "(amount
- * * 86400)" instead of "((amount * 24) * 60) * 60", the country filter below the join, and the
- * Parquet scans' ReadSchema with only the columns used.
+ * Expected output: for each rewrite the analyzed and the optimized plan, e.g. {@code (amount#23 *
+ * 86400.0)} where the analyzed plan had {@code cast(((24 * 60) * 60) as double)} and a {@code
+ * Filter ((1 + 1) = 2)}, the country filter below the join, and the columns the Parquet scans read:
+ * {@code [[customer_id, order_id], [country, customer_id]]}.
  */
 @RunnableExample("Catalyst rewrites: constant folding, predicate pushdown, column pruning")
 public final class OptimizerRulesExample {

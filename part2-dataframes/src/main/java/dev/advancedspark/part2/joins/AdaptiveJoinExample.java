@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 
 /**
  * Adaptive query execution turning a planned sort-merge join into a broadcast hash join at run
@@ -114,9 +115,21 @@ public final class AdaptiveJoinExample {
         });
   }
 
+  /**
+   * Runs the query once and returns the plan that ran. {@code Plans.finalPlan} only executes an
+   * adaptive plan (to fix its final form); a static plan is executed here.
+   */
+  static SparkPlan execute(Dataset<Row> query) {
+    SparkPlan plan = Plans.finalPlan(query);
+    if (!(plan instanceof AdaptiveSparkPlanExec)) {
+      query.queryExecution().toRdd().count();
+    }
+    return plan;
+  }
+
   private static void run(SparkSession spark, Dataset<Row> query, boolean adaptive) {
     List<JoinStrategy> planned = Plans.joinStrategies(Plans.plannedPlan(query));
-    Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> Plans.finalPlan(query));
+    Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> execute(query));
     RunMetrics r = m.metrics();
     System.out.printf(
         "AQE %-5s planned: %-14s ran: %-18s shuffle write=%s shuffle read=%s wall=%d ms%n",

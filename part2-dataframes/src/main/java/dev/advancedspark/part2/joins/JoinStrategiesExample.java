@@ -10,6 +10,7 @@ import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SqlConfs;
+import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.metrics.MetricsCollector;
@@ -61,10 +62,13 @@ public final class JoinStrategiesExample {
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("JoinStrategiesExample")
           .option("rows", "200000", "generated orders")
-          .option("customers", "10000", "generated customers");
+          .option("customers", "10000", "generated customers")
+          .option("bands", "2000", "amount bands in the range join")
+          .option(
+              "band-orders", "200000", "orders in the range join (nested loop: keep it modest)");
 
-  /** Width of the amount buckets that turn the band join into an equi-join. */
-  static final double BUCKET_WIDTH = 100.0;
+  /** Order amounts lie in [1, 2000): the bands cover [0, 2000). */
+  static final double MAX_AMOUNT = 2000.0;
 
   private JoinStrategiesExample() {}
 
@@ -85,14 +89,15 @@ public final class JoinStrategiesExample {
     return orders.join(customers, "customer_id");
   }
 
-  /** Price bands [lo, hi) of width 50 from 0 to 2,000, for a non-equi (range) join. */
-  public static Dataset<Row> amountBands(SparkSession spark) {
+  /** {@code count} amount bands [lo, hi) of equal width covering 0 to 2,000, for a range join. */
+  public static Dataset<Row> amountBands(SparkSession spark, int count) {
+    double width = MAX_AMOUNT / count;
     return spark
-        .range(0, 40)
+        .range(0, count)
         .select(
             col("id").as("band"),
-            col("id").multiply(50.0).as("lo"),
-            col("id").plus(1).multiply(50.0).as("hi"));
+            col("id").multiply(width).as("lo"),
+            col("id").plus(1).multiply(width).as("hi"));
   }
 
   /** Each order with its amount band: a range condition, no equality. */
@@ -103,19 +108,20 @@ public final class JoinStrategiesExample {
   }
 
   /**
-   * The same answer with an equality added: each order falls in bucket {@code floor(amount / 100)},
-   * each band is listed under every bucket it overlaps, and the range check only runs on pairs that
-   * share a bucket.
+   * The same answer with an equality added: each order falls in bucket {@code floor(amount /
+   * bucketWidth)}, each band is listed under every bucket it overlaps, and the range check only
+   * runs on pairs that share a bucket. A bucket as wide as a band leaves two candidates per order.
    */
-  public static Dataset<Row> amountBandJoinBucketed(Dataset<Row> orders, Dataset<Row> bands) {
+  public static Dataset<Row> amountBandJoinBucketed(
+      Dataset<Row> orders, Dataset<Row> bands, double bucketWidth) {
     Dataset<Row> bucketedOrders =
-        orders.withColumn("bucket", floor(col("amount").divide(BUCKET_WIDTH)));
+        orders.withColumn("bucket", floor(col("amount").divide(bucketWidth)));
     Dataset<Row> bucketedBands =
         bands.withColumn(
             "bucket",
             explode(
                 sequence(
-                    floor(col("lo").divide(BUCKET_WIDTH)), floor(col("hi").divide(BUCKET_WIDTH)))));
+                    floor(col("lo").divide(bucketWidth)), floor(col("hi").divide(bucketWidth)))));
     return bucketedOrders
         .join(
             bucketedBands,
@@ -128,14 +134,14 @@ public final class JoinStrategiesExample {
   }
 
   /** Candidate pairs the bucketed join checks: rows that share a bucket, before the range test. */
-  public static long bucketedCandidatePairs(Dataset<Row> orders, Dataset<Row> bands) {
-    Dataset<Row> o = orders.select(floor(col("amount").divide(BUCKET_WIDTH)).as("bucket"));
+  public static long bucketedCandidatePairs(
+      Dataset<Row> orders, Dataset<Row> bands, double bucketWidth) {
+    Dataset<Row> o = orders.select(floor(col("amount").divide(bucketWidth)).as("bucket"));
     Dataset<Row> b =
         bands.select(
             explode(
                     sequence(
-                        floor(col("lo").divide(BUCKET_WIDTH)),
-                        floor(col("hi").divide(BUCKET_WIDTH))))
+                        floor(col("lo").divide(bucketWidth)), floor(col("hi").divide(bucketWidth))))
                 .as("bucket"));
     return o.join(b, "bucket").count();
   }
@@ -205,18 +211,26 @@ public final class JoinStrategiesExample {
                           spark,
                           Map.of("no hint, threshold -1", () -> plainJoin(orders, customers)))));
 
-          Dataset<Row> bands = amountBands(spark);
-          Dataset<Row> nested = amountBandJoin(orders, bands);
+          int bandCountOption = opts.getInt("bands");
+          if (bandCountOption < 1) {
+            throw UsageException.problem(
+                "--bands must be at least 1, got " + bandCountOption + ".");
+          }
+          Dataset<Row> bands = amountBands(spark, bandCountOption);
+          double width = MAX_AMOUNT / bandCountOption;
+          Dataset<Row> bandOrders =
+              DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("band-orders")));
           System.out.println("Band join (amount between lo and hi) plan:");
-          nested.explain();
-          long ordersCount = orders.count();
+          amountBandJoin(bandOrders, bands).explain();
+          long ordersCount = bandOrders.count();
           long bandCount = bands.count();
           List<VariantRun> bandRuns =
               runVariants(
                   spark,
                   Map.of(
-                      "band join (nested loop)", () -> amountBandJoin(orders, bands),
-                      "band join bucketed (hash)", () -> amountBandJoinBucketed(orders, bands)));
+                      "band join (nested loop)", () -> amountBandJoin(bandOrders, bands),
+                      "band join bucketed (hash)",
+                          () -> amountBandJoinBucketed(bandOrders, bands, width)));
           print(bandRuns);
           System.out.printf(
               "nested loop evaluates the condition %,d x %,d = %,d times;"
@@ -224,7 +238,7 @@ public final class JoinStrategiesExample {
               ordersCount,
               bandCount,
               ordersCount * bandCount,
-              bucketedCandidatePairs(orders, bands));
+              bucketedCandidatePairs(bandOrders, bands, width));
         });
   }
 }

@@ -41,7 +41,12 @@ import org.apache.spark.sql.execution.joins.SortMergeJoinExec;
  * {@code skewedPartitionFactor} (5) times the median, into chunks of about {@code
  * advisoryPartitionSizeInBytes} (64 MB), and replicates the matching partition of the other side.
  * Those defaults are made for production volumes: below them nothing happens, which is why this
- * example scales them down with the data ({@link #aqeSkewSettings}).
+ * example scales them down with the data ({@link #aqeSkewSettings}). AQE also cuts only between map
+ * outputs, so a skewed partition splits into at most as many pieces as its side had map tasks.
+ *
+ * <p>On two cores the split (or salting) evens out the tasks (compare the longest task with the
+ * median) but hardly the wall time: with one hot key holding half the rows, two cores are already
+ * busy. The wall-time gain appears with more executors than the hot key's share allows to use.
  *
  * <p>Salting does the same by hand where AQE can't (an older Spark, a join AQE won't split such as
  * the outer side of an outer join): a random salt 0..n-1 on the skewed side, the other side
@@ -95,7 +100,10 @@ public final class SkewedJoinExample {
         "spark.sql.adaptive.skewJoin.skewedPartitionFactor", "2",
         "spark.sql.adaptive.advisoryPartitionSizeInBytes", String.valueOf(partitionBytes),
         "spark.sql.autoBroadcastJoinThreshold", "-1",
-        "spark.sql.adaptive.autoBroadcastJoinThreshold", "-1");
+        "spark.sql.adaptive.autoBroadcastJoinThreshold", "-1",
+        // AQE cuts a skewed partition only between map outputs: at most one piece per map task.
+        // Generated data has one map task per core; 16 lets the hot partition split 16 ways.
+        "spark.sql.leafNodeDefaultParallelism", "16");
   }
 
   /** The same, with AQE's skew-join handling off: the baseline. */

@@ -22,7 +22,7 @@ class JoinStrategiesExampleTest {
   private final SparkSession spark = SharedSpark.session();
   // 5% of orders without a customer: inner joins must drop them whatever the strategy.
   private final Dataset<Row> orders =
-      DataGenerators.orders(spark, OrdersSpec.of(3_000).withCustomers(300).withNullFraction(0.05));
+      DataGenerators.orders(spark, OrdersSpec.of(1_500).withCustomers(300).withNullFraction(0.05));
   private final Dataset<Row> customers = DataGenerators.customers(spark, 250, 42);
 
   /** AQE may switch a strategy at run time; these tests check the static choice. */
@@ -81,7 +81,7 @@ class JoinStrategiesExampleTest {
   void everyStrategyReturnsTheSameRows() {
     Dataset<Row> expected = JoinStrategiesExample.sortMergeJoin(orders, customers);
 
-    assertThat(expected.count()).isGreaterThan(2_000).isLessThan(3_000);
+    assertThat(expected.count()).isGreaterThan(1_000).isLessThan(1_500);
     assertThatDataFrame(JoinStrategiesExample.broadcastHashJoin(orders, customers))
         .hasSameRowsAs(expected);
     assertThatDataFrame(JoinStrategiesExample.shuffledHashJoin(orders, customers))
@@ -90,7 +90,7 @@ class JoinStrategiesExampleTest {
 
   @Test
   void aRangeConditionIsABroadcastNestedLoopJoinComparingEveryPair() {
-    Dataset<Row> bands = JoinStrategiesExample.amountBands(spark);
+    Dataset<Row> bands = JoinStrategiesExample.amountBands(spark, 40);
 
     SparkPlan plan = ran(JoinStrategiesExample.amountBandJoin(orders, bands));
 
@@ -99,20 +99,20 @@ class JoinStrategiesExampleTest {
     assertThat(join.condition().get().sql()).contains(">=").contains("<");
     // Its only output metric is rows; the cost is every order against every band.
     long pairs = orders.count() * bands.count();
-    assertThat(pairs).isEqualTo(3_000L * 40);
+    assertThat(pairs).isEqualTo(1_500L * 40);
   }
 
   @Test
   void bucketingTheRangeTurnsItIntoAHashJoinWithTheSameRowsAndFarFewerComparisons() {
-    Dataset<Row> bands = JoinStrategiesExample.amountBands(spark);
-    Dataset<Row> bucketed = JoinStrategiesExample.amountBandJoinBucketed(orders, bands);
+    Dataset<Row> bands = JoinStrategiesExample.amountBands(spark, 40);
+    Dataset<Row> bucketed = JoinStrategiesExample.amountBandJoinBucketed(orders, bands, 50.0);
 
     SparkPlan plan = ran(bucketed);
 
     assertThat(Plans.joinStrategies(plan)).containsExactly(JoinStrategy.BROADCAST_HASH);
     assertThatDataFrame(bucketed)
         .hasSameRowsAs(JoinStrategiesExample.amountBandJoin(orders, bands));
-    assertThat(JoinStrategiesExample.bucketedCandidatePairs(orders, bands))
+    assertThat(JoinStrategiesExample.bucketedCandidatePairs(orders, bands, 50.0))
         .isLessThan(orders.count() * bands.count() / 10);
   }
 }

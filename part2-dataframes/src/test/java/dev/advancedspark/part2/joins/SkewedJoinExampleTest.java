@@ -73,7 +73,7 @@ class SkewedJoinExampleTest {
   @Test
   void saltedJoinJoinsOnKeyAndSaltAndReturnsTheSameRows() {
     // A small sample keeps the row-by-row comparison cheap; the plan shape does not depend on size.
-    Dataset<Row> few = SkewedJoinExample.skewedOrders(spark, 2_000, 500, 0.5);
+    Dataset<Row> few = SkewedJoinExample.skewedOrders(spark, 1_000, 500, 0.5);
     Dataset<Row> salted = SkewedJoinExample.saltedJoin(few, customers, "customer_id", 8);
 
     SparkPlan plan =
