@@ -165,9 +165,9 @@ public final class MalformedRecordsExample {
 
   /** Splits good from bad rows and counts both. */
   public static Split split(Dataset<Row> parsed) {
-    // Cache first. Spark refuses a query on a raw CSV/JSON file that references only the corrupt
-    // column, and with column pruning a query that reads few columns would not even parse (so not
-    // flag) the others: both halves must come from one complete parse.
+    // Cache first: Spark refuses a query on a raw CSV/JSON file that references only the corrupt
+    // column (counting the bad rows is one), and both halves should come from one parse of the
+    // file rather than two.
     Dataset<Row> all = parsed.cache();
     Dataset<Row> good = all.where(col(CORRUPT).isNull()).drop(CORRUPT);
     Dataset<Row> bad = all.where(col(CORRUPT).isNotNull()).select(CORRUPT);

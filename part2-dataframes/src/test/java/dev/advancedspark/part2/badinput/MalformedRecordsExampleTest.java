@@ -1,5 +1,6 @@
 package dev.advancedspark.part2.badinput;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -124,6 +126,21 @@ class MalformedRecordsExampleTest {
     assertThat(MalformedRecordsExample.explainMalformed(raw, input))
         .contains("not-a-number")
         .doesNotContain("\n");
+  }
+
+  @Test
+  void countingOnlyTheCorruptColumnOfTheRawFileIsRefusedWhichIsWhySplitCaches() {
+    Path input =
+        MalformedRecordsExample.writeFixture(Format.CSV, SharedSpark.scratch("bad-input-uncached"));
+    Dataset<Row> raw = MalformedRecordsExample.readPermissive(spark, Format.CSV, input);
+
+    Throwable refused =
+        catchThrowable(() -> raw.where(col(MalformedRecordsExample.CORRUPT).isNotNull()).count());
+
+    assertThat(refused).isInstanceOf(SparkThrowable.class);
+    assertThat(refused.getMessage()).contains(MalformedRecordsExample.CORRUPT);
+    assertThat(MalformedRecordsExample.split(raw).badCount())
+        .isEqualTo(MalformedRecordsExample.BAD_CSV.size());
   }
 
   @Test
