@@ -42,7 +42,8 @@ import org.apache.spark.sql.types.StructType;
  * </pre>
  *
  * Expected output: one line per format and query with the bytes on disk, the bytes read and the
- * time; Parquet's projection reads a small fraction of its files, CSV and JSON read 100% of theirs.
+ * time. Parquet's one-column projection reads about a quarter of its files (1M rows: 4.8 of 19.6
+ * MiB), CSV and JSON read all of theirs for every query.
  */
 @RunnableExample(
     "Bytes read per file format for a filter and a narrow projection (Parquet/CSV/JSON)")

@@ -44,8 +44,11 @@ import org.apache.spark.sql.types.DataTypes;
  * bin/run-example PushdownDefeatersExample --rows 1M
  * </pre>
  *
- * Expected output: for each case the predicate, its PushedFilters, and the records read: the
- * defeated predicates read every row, their rewrites a row group or two.
+ * Expected output: for each case the predicate, its PushedFilters, and the records and bytes read.
+ * The defeated order_id predicates read every row and the raw-column rewrite one row group (1M
+ * rows: 14,450 records, 649 KiB instead of 23 MiB). The customer_code rewrite shows in
+ * PushedFilters only: the file is sorted by order_id, so its row groups all hold the whole
+ * customer_code range.
  */
 @RunnableExample(
     "Predicates that defeat Parquet pushdown (UDF, cast) and the rewrites that fix them")
