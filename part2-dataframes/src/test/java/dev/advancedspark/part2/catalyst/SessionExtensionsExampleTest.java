@@ -41,7 +41,7 @@ class SessionExtensionsExampleTest {
   }
 
   @Test
-  void theInjectedRuleFiresAndRemovesTheMultiplication() {
+  void theInjectedRuleFiresAndRemovesTheDivision() {
     // given the same query in a session with and one without the extension
     Dataset<Row> withRule = extended.sql(SessionExtensionsExample.QUERY);
     Dataset<Row> withoutRule = shared.sql(SessionExtensionsExample.QUERY);
@@ -49,7 +49,7 @@ class SessionExtensionsExampleTest {
     // when
     RuleSummary runs = SessionExtensionsExample.ruleRuns(withRule);
 
-    // then the rule ran, changed the plan, and the multiplication is gone only there
+    // then the rule ran, changed the plan, and the division is gone only there
     assertThat(runs.numEffectiveInvocations()).isPositive();
     assertThat(SessionExtensionsExample.ruleRuns(withoutRule).numInvocations()).isZero();
     assertThat(

@@ -27,7 +27,7 @@ class SkewedJoinExampleTest {
   private static final long PARTITION_BYTES = 16 * 1024;
 
   private final SparkSession spark = SharedSpark.session();
-  private final Dataset<Row> orders = SkewedJoinExample.skewedOrders(spark, 20_000, 500, 0.5);
+  private final Dataset<Row> orders = SkewedJoinExample.skewedOrders(spark, 20_000, 500, 0.5, 8);
   private final Dataset<Row> customers = DataGenerators.customers(spark, 500, 42);
 
   @Test
@@ -73,7 +73,7 @@ class SkewedJoinExampleTest {
   @Test
   void saltedJoinJoinsOnKeyAndSaltAndReturnsTheSameRows() {
     // A small sample keeps the row-by-row comparison cheap; the plan shape does not depend on size.
-    Dataset<Row> few = SkewedJoinExample.skewedOrders(spark, 1_000, 500, 0.5);
+    Dataset<Row> few = SkewedJoinExample.skewedOrders(spark, 1_000, 500, 0.5, 2);
     Dataset<Row> salted = SkewedJoinExample.saltedJoin(few, customers, "customer_id", 8);
 
     SparkPlan plan =
