@@ -19,6 +19,8 @@ import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.plan.Plans;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -93,9 +95,9 @@ public final class JobAnatomyExample {
     SparkPlan plan = Plans.plannedPlan(ds);
     // Plans.find walks top-down; stages run bottom-up, so reverse for execution order.
     List<ShuffleExchangeExec> exchanges =
-        new java.util.ArrayList<>(Plans.find(plan, ShuffleExchangeExec.class));
-    java.util.Collections.reverse(exchanges);
-    List<Integer> perStage = new java.util.ArrayList<>();
+        new ArrayList<>(Plans.find(plan, ShuffleExchangeExec.class));
+    Collections.reverse(exchanges);
+    List<Integer> perStage = new ArrayList<>();
     for (ShuffleExchangeExec exchange : exchanges) {
       // numMappers is the partition count of the RDD feeding the exchange: the map-side tasks.
       perStage.add(exchange.numMappers());

@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FilterFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -99,9 +101,7 @@ public final class DriverVsExecutorsExample {
 
   /** How many orders went to customers of {@code country}: a tiny result for the driver. */
   public static long ordersFrom(Dataset<String> countries, String country) {
-    return countries
-        .filter((org.apache.spark.api.java.function.FilterFunction<String>) country::equals)
-        .count();
+    return countries.filter((FilterFunction<String>) country::equals).count();
   }
 
   /**
@@ -116,7 +116,7 @@ public final class DriverVsExecutorsExample {
       throw new IllegalArgumentException(
           "The closure captures " + e.getMessage() + ", which is not Serializable", e);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
     return bytes.size();
   }

@@ -6,6 +6,7 @@ import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.SparkSession;
@@ -215,7 +216,7 @@ public final class UnifiedMemoryCalculator {
   public static Map<String, Long> reportedMaxStorageMemory(SparkSession spark) {
     Map<String, Tuple2<Object, Object>> status =
         CollectionConverters.asJava(spark.sparkContext().getExecutorMemoryStatus());
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     status.forEach((executor, maxAndRemaining) -> out.put(executor, (Long) maxAndRemaining._1()));
     return out;
   }
