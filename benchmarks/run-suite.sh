@@ -49,5 +49,5 @@ wall_seconds=$wall
 load_before=$load_before
 load_after=$load_after
 PROPS
-java -cp "$JAR" dev.advancedspark.benchmarks.report.ResultsReport results RESULTS.md
+java -Djava.awt.headless=true -cp "$JAR" dev.advancedspark.benchmarks.report.ResultsReport results RESULTS.md
 echo "Suite '$suite' took ${wall} s; RESULTS.md and charts/ regenerated."
