@@ -17,14 +17,13 @@ import scala.runtime.BoxedUnit;
  * SparkSessionExtensions}, and how to get a session that has them when a SparkContext already
  * exists.
  *
- * <p>Extensions are read once, when a session's state is built: {@code spark.newSession()} copies
- * the parent's extensions and cannot add any, and {@code SparkSession.builder().withExtensions(f)
- * .getOrCreate()} returns the already active session unchanged (Spark only logs that "static"
- * settings did not apply). What works in a JVM that already runs Spark (a notebook, a test suite
- * with a shared session): the classic builder's {@code sparkContext(existing)} plus {@code
- * withExtensions(f)} plus {@code create()}, which always makes a new session over the same
- * SparkContext (checked on Spark 4.2.0). {@code create()} also makes the new session the active and
- * default one, so this class puts the previous ones back.
+ * <p>Extensions are read once, when a session's state is built. What happens in a JVM that already
+ * runs Spark (a notebook, a test suite with a shared session), checked on Spark 4.2.0: {@code
+ * spark.newSession()} copies the parent's extensions and cannot add any; {@code
+ * SparkSession.builder().withExtensions(f).getOrCreate()} returns the running session, without the
+ * extensions. What works: the classic builder's {@code sparkContext(existing)}, {@code
+ * withExtensions(f)} and {@code create()}, which always makes a new session over the same
+ * SparkContext and leaves the active and default sessions as they were.
  *
  * <p>In a job you launch yourself, prefer {@code --conf
  * spark.sql.extensions=dev.advancedspark.part2.catalyst.Part2Extensions}: every session of the
@@ -53,33 +52,15 @@ public final class SessionExtensionsExample {
   /** A new session with {@code extensions}, over the SparkContext of {@code existing}. */
   public static SparkSession withExtensions(
       SparkSession existing, Function1<SparkSessionExtensions, BoxedUnit> extensions) {
-    Option<SparkSession> active = SparkSession.getActiveSession();
-    Option<SparkSession> dflt = SparkSession.getDefaultSession();
-    try {
-      return org.apache.spark.sql.classic.SparkSession.builder()
-          .sparkContext(existing.sparkContext())
-          .withExtensions(extensions)
-          .create();
-    } finally {
-      // create() registers the new session as active and default; keep the caller's ones.
-      restore(active, dflt);
-    }
+    // create(), unlike getOrCreate(), never hands back a running session; getOrCreate() would
+    // return `existing` without the extensions.
+    return org.apache.spark.sql.classic.SparkSession.builder()
+        .sparkContext(existing.sparkContext())
+        .withExtensions(extensions)
+        .create();
   }
 
   // end::session-with-extensions[]
-
-  private static void restore(Option<SparkSession> active, Option<SparkSession> dflt) {
-    if (active.isDefined()) {
-      SparkSession.setActiveSession(active.get());
-    } else {
-      SparkSession.clearActiveSession();
-    }
-    if (dflt.isDefined()) {
-      SparkSession.setDefaultSession(dflt.get());
-    } else {
-      SparkSession.clearDefaultSession();
-    }
-  }
 
   /**
    * How often {@link RemoveDivisionByOne} ran while optimizing {@code query}, and how often it

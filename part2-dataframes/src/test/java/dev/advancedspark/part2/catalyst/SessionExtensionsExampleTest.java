@@ -41,6 +41,19 @@ class SessionExtensionsExampleTest {
   }
 
   @Test
+  void getOrCreateWithExtensionsReturnsTheRunningSessionWithoutThem() {
+    // The trap this lesson avoids: no error, just a session that lacks the extensions.
+    SparkSession same =
+        org.apache.spark.sql.classic.SparkSession.builder()
+            .withExtensions(new Part2Extensions())
+            .getOrCreate();
+
+    assertThat(same).isSameAs(shared);
+    assertThatThrownBy(() -> same.sql("SELECT email_domain('a@b.c')").collect())
+        .hasMessageContaining("email_domain");
+  }
+
+  @Test
   void theInjectedRuleFiresAndRemovesTheDivision() {
     // given the same query in a session with and one without the extension
     Dataset<Row> withRule = extended.sql(SessionExtensionsExample.QUERY);
