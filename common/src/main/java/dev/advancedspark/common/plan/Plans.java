@@ -36,12 +36,14 @@ public final class Plans {
 
   /**
    * Executes {@code ds} once, without collecting rows to the driver, and returns the plan that ran
-   * (AQE's final plan when adaptive execution is on).
+   * (AQE's final plan when adaptive execution is on), with its SQL metrics filled in. With AQE, a
+   * query whose plan is already final is not run again.
    */
   public static SparkPlan finalPlan(Dataset<?> ds) {
     SparkPlan plan = ds.queryExecution().executedPlan();
-    if (plan instanceof AdaptiveSparkPlanExec adaptive && !adaptive.isFinalPlan()) {
-      // toRdd executes the adaptive plan, which fixes its final form; count() runs the last stage.
+    if (!(plan instanceof AdaptiveSparkPlanExec adaptive && adaptive.isFinalPlan())) {
+      // toRdd executes the plan (for AQE: every stage, fixing its final form); count() runs the
+      // last stage. Without AQE this also fills the operators' SQL metrics (rows, files read).
       ds.queryExecution().toRdd().count();
     }
     return ds.queryExecution().executedPlan();

@@ -99,6 +99,19 @@ class PlansTest {
     assertThat(strategies.get(1)).containsExactly(JoinStrategy.BROADCAST_HASH);
   }
 
+  @ParameterizedTest(name = "AQE {0}")
+  @ValueSource(booleans = {true, false})
+  void finalPlanRunsTheQueryOnceSoItsMetricsAreFilledIn(boolean adaptive) {
+    Path path =
+        DataFiles.write(orders, DataFiles.Format.PARQUET, SharedSpark.scratch("plans-metrics"));
+    Dataset<Row> query = spark.read().parquet(path.toString()).filter(col("quantity").gt(5));
+
+    SparkPlan plan = SqlConfs.with(spark, aqe(adaptive), () -> Plans.finalPlan(query));
+
+    long rowsOut = Plans.fileScans(plan).get(0).metrics().apply("numOutputRows").value();
+    assertThat(rowsOut).isEqualTo(orders.count());
+  }
+
   @Test
   void readsPushedFiltersAndColumnarScanOfParquet() {
     Path path =
