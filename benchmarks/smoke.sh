@@ -10,7 +10,8 @@
 # Needs benchmarks/target/benchmarks.jar: mvn -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")"
-JAR=target/benchmarks.jar
+# BENCH_JAR: run from a copy, so that rebuilding the module does not swap the jar under the run.
+JAR=${BENCH_JAR:-target/benchmarks.jar}
 if [[ ! -f "$JAR" ]]; then
   echo "No $JAR: build it first with 'mvn -q -pl benchmarks -am package -DskipTests'." >&2
   exit 2
