@@ -51,7 +51,8 @@ public final class Examples {
       return 0;
     } catch (UsageException e) {
       return report(e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Exception, not RuntimeException: Scala code throws checked ones (SparkException) unchecked.
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
