@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The db-benchmark groupby questions q1-q5 on the id1..id6/v1..v3 table ({@code rows} rows, K =
  * 100), answered by: Spark with default settings over a cached table ({@code spark-default}), Spark
  * tuned (integer-coded keys, uncompressed cache, one partition per core, 2 shuffle partitions, AQE
- * off: {@code spark-tuned}), the same tuned layout read from Parquet without cache ({@code
- * spark-tuned-parquet}), DuckDB in process with 2 threads ({@code duckdb}) and one plain Java
- * thread over primitive arrays ({@code java}).
+ * off, a first-level aggregation hash map sized for every group: {@code spark-tuned}), the same
+ * tuned layout read from Parquet without cache ({@code spark-tuned-parquet}), DuckDB in process
+ * with 2 threads ({@code duckdb}) and one plain Java thread over primitive arrays ({@code java}).
  *
  * <p>All load the same Parquet files (written once under {@code target/bench-work}) before timing.
  * {@code GroupByAnswersTest} checks that they give the same answers. A question's time includes
