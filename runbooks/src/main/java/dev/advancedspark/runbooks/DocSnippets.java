@@ -253,6 +253,13 @@ public final class DocSnippets {
       out.add(
           l.isBlank() ? "" : l.substring(indent == Integer.MAX_VALUE ? 0 : indent).stripTrailing());
     }
+    // A formatter may insert a blank line before an end marker: it is not part of the snippet.
+    while (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
+      out.remove(out.size() - 1);
+    }
+    while (!out.isEmpty() && out.get(0).isEmpty()) {
+      out.remove(0);
+    }
     return String.join("\n", out);
   }
 

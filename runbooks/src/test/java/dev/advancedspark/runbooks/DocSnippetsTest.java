@@ -110,6 +110,18 @@ class DocSnippetsTest {
   }
 
   @Test
+  void blankLinesAFormatterPutsAroundTheMarkersAreNotPartOfTheSnippet(@TempDir Path dir)
+      throws IOException {
+    String spaced =
+        SOURCE
+            .replace("// tag::greet[]\n", "// tag::greet[]\n\n")
+            .replace("    // end::greet[]", "\n    // end::greet[]");
+    write(dir, spaced, DOC);
+
+    assertThat(new DocSnippets(dir).check()).isEmpty();
+  }
+
+  @Test
   void markerSyntaxShownInsideAnOrdinaryCodeBlockIsNotAReference(@TempDir Path dir)
       throws IOException {
     write(dir, SOURCE, "```markdown\n<!-- snippet: src/Nowhere.java#x -->\n```\n");

@@ -53,9 +53,9 @@ public final class SparkGroupBy implements GroupByEngine {
   /**
    * Session settings of the tuned variants (all runtime SQL settings). The last two size the
    * aggregation's first-level hash map: by default it holds 2^16 = 65,536 groups, fewer than the
-   * 100,000 of q3 and q5, so most rows fell through to the slower general map. 2^17 holds them all,
-   * and the columnar (vectorized) version of that map is the faster one. Both settings are internal
-   * to Spark (no compatibility promise): re-measure after an upgrade.
+   * 100,000 of q3 and q5, so a third of the groups went to the slower general map. 2^17 holds them
+   * all, and the columnar (vectorized) version of that map is the faster one. Both settings are
+   * internal to Spark (no compatibility promise): re-measure after an upgrade.
    */
   public static final Map<String, String> TUNED_CONF =
       Map.of(
