@@ -17,8 +17,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * 100), answered by: Spark with default settings over a cached table ({@code spark-default}), Spark
  * tuned (integer-coded keys, uncompressed cache, one partition per core, 2 shuffle partitions, AQE
  * off, a first-level aggregation hash map sized for every group: {@code spark-tuned}), the same
- * tuned layout read from Parquet without cache ({@code spark-tuned-parquet}), DuckDB in process
- * with 2 threads ({@code duckdb}) and one plain Java thread over primitive arrays ({@code java}).
+ * without the hash-map settings ({@code spark-tuned-default-map}), the tuned layout read from
+ * Parquet without cache ({@code spark-tuned-parquet}), DuckDB in process with 2 threads ({@code
+ * duckdb}) and one plain Java thread over primitive arrays ({@code java}).
  *
  * <p>All load the same Parquet files (written once under {@code target/bench-work}) before timing.
  * {@code GroupByAnswersTest} checks that they give the same answers. A question's time includes
@@ -31,7 +32,14 @@ public class GroupByBenchmark extends SparkBenchmark {
 
   static final int DUCKDB_THREADS = 2;
 
-  @Param({"spark-default", "spark-tuned", "spark-tuned-parquet", "duckdb", "java"})
+  @Param({
+    "spark-default",
+    "spark-tuned",
+    "spark-tuned-default-map",
+    "spark-tuned-parquet",
+    "duckdb",
+    "java"
+  })
   public String engine;
 
   @Param({"10000000"})
@@ -64,6 +72,8 @@ public class GroupByBenchmark extends SparkBenchmark {
     return switch (engine) {
       case "spark-default" -> new SparkGroupBy(spark, data, SparkGroupBy.Variant.DEFAULT, WORK);
       case "spark-tuned" -> new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED, WORK);
+      case "spark-tuned-default-map" ->
+          new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED_DEFAULT_MAP, WORK);
       case "spark-tuned-parquet" ->
           new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED_PARQUET, WORK);
       case "duckdb" -> new DuckDbGroupBy(data, DUCKDB_THREADS);

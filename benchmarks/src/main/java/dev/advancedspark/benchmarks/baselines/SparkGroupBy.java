@@ -4,12 +4,16 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.substring;
 
 import dev.advancedspark.benchmarks.SparkBenchmark;
+import dev.advancedspark.common.SqlConfs;
 import dev.advancedspark.common.plan.Plans;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -28,7 +32,12 @@ import org.apache.spark.sql.execution.SparkPlan;
  *       first-level aggregation hash map large enough for every group of a task.
  *   <li>{@code TUNED_PARQUET}: the same integer-coded layout read straight from Parquet (two files,
  *       one per core) with the vectorized reader, no cache.
+ *   <li>{@code TUNED_DEFAULT_MAP}: {@code TUNED} without the two hash-map settings, to show what
+ *       they alone are worth.
  * </ul>
+ *
+ * <p>A variant's settings apply while it loads its table and while it answers a question, and are
+ * restored after each: variants can share one session.
  */
 public final class SparkGroupBy implements GroupByEngine {
 
@@ -36,7 +45,8 @@ public final class SparkGroupBy implements GroupByEngine {
   public enum Variant {
     DEFAULT("spark-default"),
     TUNED("spark-tuned"),
-    TUNED_PARQUET("spark-tuned-parquet");
+    TUNED_PARQUET("spark-tuned-parquet"),
+    TUNED_DEFAULT_MAP("spark-tuned-default-map");
 
     private final String label;
 
@@ -67,11 +77,17 @@ public final class SparkGroupBy implements GroupByEngine {
 
   // end::tuned-conf[]
 
+  /** The settings of {@link #TUNED_CONF} that size the aggregation hash map. */
+  static final Set<String> AGG_MAP_KEYS =
+      Set.of(
+          "spark.sql.codegen.aggregate.fastHashMap.capacityBit",
+          "spark.sql.codegen.aggregate.map.vectorized.enable");
+
   private final SparkSession spark;
   private final Variant variant;
   private final String view;
   private final Dataset<Row> table;
-  private final Map<String, String> previous = new LinkedHashMap<>();
+  private final Map<String, String> conf;
 
   /**
    * Loads {@code parquet} in the given layout; for the tuned Parquet layout, the integer-coded copy
@@ -81,19 +97,31 @@ public final class SparkGroupBy implements GroupByEngine {
     this.spark = spark;
     this.variant = variant;
     this.view = "x_" + variant.name().toLowerCase(java.util.Locale.ROOT);
-    if (variant != Variant.DEFAULT) {
-      TUNED_CONF.forEach(
-          (k, v) -> {
-            previous.put(k, spark.conf().contains(k) ? spark.conf().get(k) : null);
-            spark.conf().set(k, v);
-          });
-    }
+    this.conf = settings(variant);
+    this.table = SqlConfs.with(spark, conf, () -> load(parquet, workDir));
+    table.createOrReplaceTempView(view);
+  }
+
+  /** The SQL settings a variant runs with (none for the default variant). */
+  static Map<String, String> settings(Variant variant) {
+    return switch (variant) {
+      case DEFAULT -> Map.of();
+      case TUNED, TUNED_PARQUET -> TUNED_CONF;
+      case TUNED_DEFAULT_MAP -> {
+        Map<String, String> all = new TreeMap<>(TUNED_CONF);
+        all.keySet().removeAll(AGG_MAP_KEYS);
+        yield all;
+      }
+    };
+  }
+
+  private Dataset<Row> load(Path parquet, Path workDir) {
     Dataset<Row> raw = spark.read().parquet(parquet.toAbsolutePath().toString());
     int cores = spark.sparkContext().defaultParallelism();
-    table =
+    Dataset<Row> loaded =
         switch (variant) {
           case DEFAULT -> raw.cache();
-          case TUNED -> integerCoded(raw).repartition(cores).cache();
+          case TUNED, TUNED_DEFAULT_MAP -> integerCoded(raw).repartition(cores).cache();
           case TUNED_PARQUET -> {
             Path coded = workDir.resolve(parquet.getFileName() + "-int-" + cores);
             integerCoded(raw)
@@ -104,8 +132,8 @@ public final class SparkGroupBy implements GroupByEngine {
             yield spark.read().parquet(coded.toAbsolutePath().toString());
           }
         };
-    SparkBenchmark.runToNoop(table);
-    table.createOrReplaceTempView(view);
+    SparkBenchmark.runToNoop(loaded);
+    return loaded;
   }
 
   // tag::int-coding[]
@@ -143,20 +171,26 @@ public final class SparkGroupBy implements GroupByEngine {
     };
   }
 
+  /** The question as a Dataset; run it inside {@link #withSettings}, as planning reads them too. */
   public Dataset<Row> query(Question q) {
     return spark.sql(sql(q));
   }
 
+  /** Runs {@code body} with this variant's SQL settings, restoring the session's afterwards. */
+  public <T> T withSettings(Supplier<T> body) {
+    return SqlConfs.with(spark, conf, body);
+  }
+
   @Override
   public Object run(Question q) {
-    SparkBenchmark.runToNoop(query(q));
+    SqlConfs.with(spark, conf, () -> SparkBenchmark.runToNoop(query(q)));
     return null;
   }
 
   @Override
   public Answer answer(Question q) {
     Map<String, double[]> groups = new LinkedHashMap<>();
-    for (Row row : query(q).collectAsList()) {
+    for (Row row : withSettings(() -> query(q).collectAsList())) {
       List<String> key = new ArrayList<>();
       for (int i = 0; i < q.keyColumns(); i++) {
         key.add(String.valueOf(row.get(i)));
@@ -182,16 +216,28 @@ public final class SparkGroupBy implements GroupByEngine {
 
   @Override
   public void verify() {
-    SparkPlan plan = Plans.finalPlan(query(Question.Q1));
+    // The settings in force while a question runs: the variant's own, the rest at their defaults.
+    Map<String, String> seen =
+        withSettings(
+            () -> {
+              Map<String, String> now = new TreeMap<>();
+              TUNED_CONF.keySet().forEach(k -> now.put(k, spark.conf().get(k, null)));
+              return now;
+            });
+    Map<String, String> expected = new TreeMap<>();
+    TUNED_CONF.keySet().forEach(k -> expected.put(k, conf.get(k)));
+    boolean tunedConf =
+        expected.entrySet().stream()
+                .allMatch(e -> e.getValue() == null || e.getValue().equals(seen.get(e.getKey())))
+            && (variant != Variant.TUNED_DEFAULT_MAP
+                || AGG_MAP_KEYS.stream().allMatch(k -> seen.get(k) == null));
+    SparkPlan plan = withSettings(() -> Plans.finalPlan(query(Question.Q1)));
     boolean cache = Plans.readsCache(plan);
     boolean intKeys = table.schema().apply("id1").dataType().typeName().equals("integer");
-    boolean tunedConf =
-        TUNED_CONF.entrySet().stream()
-            .allMatch(e -> e.getValue().equals(spark.conf().get(e.getKey(), null)));
     boolean ok =
         switch (variant) {
-          case DEFAULT -> cache && !intKeys;
-          case TUNED -> cache && intKeys && tunedConf;
+          case DEFAULT -> cache && !intKeys && tunedConf;
+          case TUNED, TUNED_DEFAULT_MAP -> cache && intKeys && tunedConf;
           case TUNED_PARQUET -> !cache && intKeys && tunedConf && Plans.hasColumnarScan(plan);
         };
     if (!ok) {
@@ -212,13 +258,5 @@ public final class SparkGroupBy implements GroupByEngine {
   public void close() {
     table.unpersist(true);
     spark.catalog().dropTempView(view);
-    previous.forEach(
-        (k, v) -> {
-          if (v == null) {
-            spark.conf().unset(k);
-          } else {
-            spark.conf().set(k, v);
-          }
-        });
   }
 }
