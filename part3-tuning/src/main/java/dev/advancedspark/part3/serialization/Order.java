@@ -16,19 +16,26 @@ public final class Order implements Serializable {
   private int quantity;
   private double amount;
   private String status;
+  private String sku;
 
   /** For Kryo, which creates the object before it reads the fields. */
   public Order() {}
 
-  public Order(long orderId, long customerId, int quantity, double amount, String status) {
+  public Order(
+      long orderId, long customerId, int quantity, double amount, String status, String sku) {
     this.orderId = orderId;
     this.customerId = customerId;
     this.quantity = quantity;
     this.amount = amount;
     this.status = status;
+    this.sku = sku;
   }
 
-  /** A deterministic order for test data: order {@code i} of 1,000 customers. */
+  /**
+   * A deterministic order for test data: order {@code i} of 1,000 customers and 10,000 products.
+   * The SKU is a new string per order, as a parser would make it; the status is one of five shared
+   * constants.
+   */
   public static Order sample(long i) {
     String[] statuses = {"placed", "shipped", "delivered", "cancelled", "returned"};
     return new Order(
@@ -36,7 +43,8 @@ public final class Order implements Serializable {
         1 + (i * 7919) % 1_000,
         1 + (int) (i % 10),
         10.0 + (i % 500) * 0.25,
-        statuses[(int) (i % 5)]);
+        statuses[(int) (i % 5)],
+        String.format("SKU-%06d", (i * 104_729) % 10_000));
   }
 
   public long orderId() {
@@ -59,6 +67,10 @@ public final class Order implements Serializable {
     return status;
   }
 
+  public String sku() {
+    return sku;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Order other
@@ -66,12 +78,13 @@ public final class Order implements Serializable {
         && customerId == other.customerId
         && quantity == other.quantity
         && Double.compare(amount, other.amount) == 0
-        && Objects.equals(status, other.status);
+        && Objects.equals(status, other.status)
+        && Objects.equals(sku, other.sku);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(orderId, customerId, quantity, amount, status);
+    return Objects.hash(orderId, customerId, quantity, amount, status, sku);
   }
 
   @Override

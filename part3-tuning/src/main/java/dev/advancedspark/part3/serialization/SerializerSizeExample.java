@@ -26,8 +26,8 @@ import scala.reflect.ClassTag$;
  * twice as big, the class name being most of each record; Java serialization writes a class
  * description once per stream (and again every {@code spark.serializer.objectStreamReset} = 100
  * records), so in a long stream it comes close to registered Kryo in bytes, while a record on its
- * own (a task result, a small broadcast) costs it four times as much. Java's other cost, CPU time,
- * is measured in the serialization benchmark, not here.
+ * own (a task result, a small broadcast) costs it almost four times as much. Java's other cost, CPU
+ * time, is measured in the serialization benchmark, not here.
  *
  * <p>The failure mode and its fix: with {@code spark.kryo.registrationRequired=true} an
  * unregistered class fails at the first record with "Class is not registered: ...", naming the
@@ -39,8 +39,8 @@ import scala.reflect.ClassTag$;
  * bin/run-example SerializerSizeExample --records 1000
  * </pre>
  *
- * Expected output (measured): java 40.6 bytes/record in the stream (175 bytes alone), kryo
- * unregistered 82.8 (82), kryo registered 38.8 (38); then the registrationRequired failure, "Class
+ * Expected output (measured): java 53.7 bytes/record in the stream (199 bytes alone), kryo
+ * unregistered 93.8 (93), kryo registered 49.8 (49); then the registrationRequired failure, "Class
  * is not registered: dev.advancedspark.part3.serialization.Order", and the same write succeeding
  * once the class is registered.
  */

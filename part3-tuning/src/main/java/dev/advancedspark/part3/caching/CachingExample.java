@@ -1,0 +1,189 @@
+package dev.advancedspark.part3.caching;
+
+import static org.apache.spark.sql.functions.sum;
+
+import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
+import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.SparkSessions;
+import dev.advancedspark.common.data.DataFiles;
+import dev.advancedspark.common.data.DataGenerators;
+import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.metrics.MetricsCollector;
+import dev.advancedspark.common.metrics.MetricsCollector.Measured;
+import dev.advancedspark.common.metrics.RunMetrics;
+import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.part3.serialization.Order;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.StorageStatistics;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.storage.RDDInfo;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Caching, step by step: {@code cache()} is lazy (nothing is stored until an action runs), a query
+ * over a cached DataFrame reads an {@code InMemoryTableScan} instead of the files, {@code
+ * unpersist()} frees the memory and the files are read again. Then the storage levels for an RDD of
+ * Java objects: {@code MEMORY_ONLY} keeps the objects (headers, pointers, boxed strings), {@code
+ * MEMORY_ONLY_SER} keeps their serialized bytes.
+ *
+ * <p>Two things this example measures with care. "Input" in the task metrics (and the UI) of a
+ * cached read is not zero: Spark counts the bytes of the cached blocks it read from memory, and one
+ * record per cached batch. So the files are checked directly: Hadoop's file system statistics for
+ * {@code file:} count every byte read from local files (local mode: the executors share this JVM).
+ * And a DataFrame is cached as compressed columnar batches whatever the level says, so {@code _SER}
+ * levels matter for RDDs of objects, not for DataFrames.
+ *
+ * <pre>
+ * bin/run-example CachingExample --rows 1M --objects 1M
+ * </pre>
+ *
+ * Expected output: 0 RDDs stored after {@code cache()}; the uncached query reading the Parquet
+ * files on every action; the first cached action reading them once more (it fills the cache), the
+ * second reading 0 file bytes with an {@code InMemoryTableScan}; after {@code unpersist} 0 RDDs
+ * stored and the files read again; the RDD of orders 2 to 3 times smaller as {@code
+ * MEMORY_ONLY_SER}.
+ */
+@RunnableExample("Caching: lazy cache, InMemoryTableScan, no file reads, unpersist; _SER levels")
+public final class CachingExample {
+
+  static final ExampleArgs ARGS =
+      ExampleArgs.forExample("CachingExample")
+          .option("rows", "1000000", "orders written to Parquet and cached")
+          .option("objects", "1000000", "Order objects in the RDD persisted at two levels");
+
+  /**
+   * One action: what its tasks did, how many bytes it read from local files, and its plan.
+   *
+   * @param metrics the task metrics (input counts cached blocks too)
+   * @param fileBytesRead bytes read from local files while the action ran
+   * @param plan the plan that ran
+   */
+  public record ActionRun(RunMetrics metrics, long fileBytesRead, SparkPlan plan, long wallMillis) {
+
+    public boolean readsCache() {
+      return Plans.readsCache(plan);
+    }
+
+    public String summary() {
+      return String.format(
+          "file bytes read=%10s  input records=%,10d  InMemoryTableScan=%-5s  time=%5d ms",
+          RunMetrics.bytes(fileBytesRead), metrics.inputRecords(), readsCache(), wallMillis);
+    }
+  }
+
+  private CachingExample() {}
+
+  /** The query the example repeats: revenue per order status. */
+  public static Dataset<Row> revenuePerStatus(Dataset<Row> orders) {
+    return orders.groupBy("status").agg(sum("amount").as("revenue"));
+  }
+
+  /** The RDDs (and cached DataFrames) that have at least one partition in storage now. */
+  public static List<RDDInfo> storedRdds(SparkSession spark) {
+    return Arrays.asList(spark.sparkContext().getRDDStorageInfo());
+  }
+
+  /**
+   * Bytes read from {@code file:} paths so far by this JVM, from Hadoop's file system statistics.
+   * In local mode the executors are threads of this JVM, so this counts what the tasks read.
+   */
+  public static long localFileBytesRead() {
+    StorageStatistics stats = FileSystem.getGlobalStorageStatistics().get("file");
+    if (stats == null) {
+      return 0;
+    }
+    Long read = stats.getLong("bytesRead");
+    return read == null ? 0 : read;
+  }
+
+  /** Runs {@code query} once and reports what it read. */
+  public static ActionRun runAction(SparkSession spark, Dataset<Row> query) {
+    long before = localFileBytesRead();
+    Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> Plans.finalPlan(query));
+    return new ActionRun(m.metrics(), localFileBytesRead() - before, m.result(), m.wallMillis());
+  }
+
+  // tag::rdd-storage-levels[]
+  /**
+   * The memory an RDD of {@code n} orders takes at {@code level}, as the block manager reports it.
+   * The RDD is persisted, materialized by a count, measured and unpersisted.
+   */
+  public static long memorySizeOf(SparkSession spark, long n, StorageLevel level) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Long> ids = LongStream.range(0, n).boxed().toList();
+    JavaRDD<Order> orders = jsc.parallelize(ids, 4).map(Order::sample).persist(level);
+    try {
+      orders.count();
+      return storedRdds(spark).stream()
+          .filter(info -> info.id() == orders.id())
+          .mapToLong(RDDInfo::memSize)
+          .sum();
+    } finally {
+      orders.unpersist(true);
+    }
+  }
+
+  // end::rdd-storage-levels[]
+
+  public static void main(String[] args) {
+    Examples.run(
+        args,
+        ARGS,
+        "CachingExample",
+        (spark, opts) -> {
+          Path dir = SparkSessions.TARGET.resolve("data/part3/caching/orders");
+          DataFiles.write(
+              DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows"))),
+              DataFiles.Format.PARQUET,
+              dir);
+          Dataset<Row> orders = spark.read().parquet(dir.toAbsolutePath().toString());
+
+          System.out.println(
+              "uncached 1   " + runAction(spark, revenuePerStatus(orders)).summary());
+          System.out.println(
+              "uncached 2   " + runAction(spark, revenuePerStatus(orders)).summary());
+          // tag::cache-lazy[]
+          orders.cache(); // marks the plan; stores nothing yet
+          System.out.printf(
+              "after cache(): level=%s, RDDs stored=%d%n",
+              orders.storageLevel().description(), storedRdds(spark).size());
+          ActionRun fill = runAction(spark, revenuePerStatus(orders)); // reads the files once
+          ActionRun hit = runAction(spark, revenuePerStatus(orders)); // reads memory only
+          // end::cache-lazy[]
+          System.out.println("cached 1     " + fill.summary() + "  (fills the cache)");
+          System.out.println("cached 2     " + hit.summary());
+          for (RDDInfo info : storedRdds(spark)) {
+            System.out.printf(
+                "stored: %d of %d partitions, %s in memory, %s on disk%n",
+                info.numCachedPartitions(),
+                info.numPartitions(),
+                RunMetrics.bytes(info.memSize()),
+                RunMetrics.bytes(info.diskSize()));
+          }
+          orders.unpersist(true);
+          System.out.printf("after unpersist(): RDDs stored=%d%n", storedRdds(spark).size());
+          System.out.println(
+              "uncached 3   " + runAction(spark, revenuePerStatus(orders)).summary());
+
+          long n = opts.getLong("objects");
+          long deserialized = memorySizeOf(spark, n, StorageLevel.MEMORY_ONLY());
+          long serialized = memorySizeOf(spark, n, StorageLevel.MEMORY_ONLY_SER());
+          System.out.printf(
+              "RDD of %,d Order objects: MEMORY_ONLY %s, MEMORY_ONLY_SER %s (%s)%n",
+              n,
+              RunMetrics.bytes(deserialized),
+              RunMetrics.bytes(serialized),
+              spark.sparkContext().getConf().get("spark.serializer", "JavaSerializer"));
+        });
+  }
+}
