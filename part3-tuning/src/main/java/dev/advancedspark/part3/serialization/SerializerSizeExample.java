@@ -1,17 +1,30 @@
 package dev.advancedspark.part3.serialization;
 
+import static org.apache.spark.sql.functions.col;
+
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.data.DataGenerators;
+import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.metrics.MetricsCollector;
+import dev.advancedspark.common.metrics.RunMetrics;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.LongFunction;
+import java.util.stream.LongStream;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.serializer.JavaSerializer;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializationStream;
 import org.apache.spark.serializer.Serializer;
 import org.apache.spark.serializer.SerializerInstance;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -42,7 +55,11 @@ import scala.reflect.ClassTag$;
  * Expected output (measured): java 53.7 bytes/record in the stream (199 bytes alone), kryo
  * unregistered 93.8 (93), kryo registered 49.8 (49); then the registrationRequired failure, "Class
  * is not registered: dev.advancedspark.part3.serialization.Order", and the same write succeeding
- * once the class is registered.
+ * once the class is registered. Last, the shuffle bytes of the same orders as a DataFrame and as an
+ * RDD of objects under the session's {@code spark.serializer}: run it again with {@code --conf
+ * spark.serializer=org.apache.spark.serializer.KryoSerializer --conf
+ * spark.kryo.classesToRegister=dev.advancedspark.part3.serialization.Order} and only the RDD number
+ * changes ({@code ShuffleSerializerIT} checks exactly that).
  */
 @RunnableExample("Java vs Kryo (unregistered, registered) bytes per record; registrationRequired")
 public final class SerializerSizeExample {
@@ -104,6 +121,36 @@ public final class SerializerSizeExample {
     return buffer.remaining();
   }
 
+  /**
+   * Shuffle bytes written when {@code n} orders as a DataFrame are repartitioned by customer:
+   * Spark's own row format ({@code UnsafeRowSerializer}), whatever {@code spark.serializer} says.
+   */
+  public static long dataFrameShuffleBytes(SparkSession spark, long n) {
+    Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(n));
+    return MetricsCollector.metricsOf(
+            spark,
+            () ->
+                orders
+                    .repartition(4, col("customer_id"))
+                    .write()
+                    .format("noop")
+                    .mode("overwrite")
+                    .save())
+        .shuffleWriteBytes();
+  }
+
+  /**
+   * Shuffle bytes written when an RDD of {@code n} {@link Order} objects is repartitioned: these go
+   * through {@code spark.serializer}.
+   */
+  public static long rddShuffleBytes(SparkSession spark, long n) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Long> ids = LongStream.range(0, n).boxed().toList();
+    JavaRDD<Order> orders = jsc.parallelize(ids, 2).map(Order::sample);
+    return MetricsCollector.metricsOf(spark, () -> orders.repartition(4).count())
+        .shuffleWriteBytes();
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
@@ -138,6 +185,13 @@ public final class SerializerSizeExample {
           System.out.printf(
               "registrationRequired, registered:   %d bytes%n",
               singleRecordBytes(kryo(strict, Order.class), one));
+
+          System.out.printf(
+              "shuffle of %,d orders with spark.serializer=%s: DataFrame %s, RDD of objects %s%n",
+              n,
+              base.get("spark.serializer", JavaSerializer.class.getName()),
+              RunMetrics.bytes(dataFrameShuffleBytes(spark, n)),
+              RunMetrics.bytes(rddShuffleBytes(spark, n)));
         });
   }
 }
