@@ -113,7 +113,6 @@ public final class CachingExample {
     return new ActionRun(m.metrics(), localFileBytesRead() - before, m.result(), m.wallMillis());
   }
 
-  // tag::rdd-storage-levels[]
   /**
    * The memory an RDD of {@code n} orders takes at {@code level}, as the block manager reports it.
    * The RDD is persisted, materialized by a count, measured and unpersisted.
@@ -132,8 +131,6 @@ public final class CachingExample {
       orders.unpersist(true);
     }
   }
-
-  // end::rdd-storage-levels[]
 
   public static void main(String[] args) {
     Examples.run(

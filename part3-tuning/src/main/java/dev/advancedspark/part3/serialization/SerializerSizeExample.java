@@ -75,7 +75,6 @@ public final class SerializerSizeExample {
 
   private SerializerSizeExample() {}
 
-  // tag::serializers[]
   /** Spark's Java serializer (the default {@code spark.serializer}). */
   public static Serializer java(SparkConf base) {
     return new JavaSerializer(base.clone());
@@ -103,8 +102,6 @@ public final class SerializerSizeExample {
     out.close();
     return bytes.size() / (double) n;
   }
-
-  // end::serializers[]
 
   /** The three serializers on {@code n} sample orders. */
   public static Sizes sizes(SparkConf base, long n) {

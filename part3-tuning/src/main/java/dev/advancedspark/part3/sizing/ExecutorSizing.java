@@ -92,7 +92,6 @@ public final class ExecutorSizing {
       int totalCores,
       int idleCoresPerNode) {
 
-    // tag::conf-lines[]
     /** What to pass to spark-submit. */
     public List<String> confLines() {
       return List.of(
@@ -101,12 +100,10 @@ public final class ExecutorSizing {
           "--conf spark.executor.memory=" + heapMiB + "m",
           "--conf spark.executor.memoryOverhead=" + overheadMiB + "m");
     }
-    // end::conf-lines[]
   }
 
   private ExecutorSizing() {}
 
-  // tag::sizing[]
   /** Cuts {@code nodes} nodes like {@code node} into executors; explains impossible inputs. */
   public static Plan plan(Node node, int nodes, Choices c) {
     validate(node, nodes, c);
@@ -158,8 +155,6 @@ public final class ExecutorSizing {
     }
     return heap;
   }
-
-  // end::sizing[]
 
   private static void validate(Node node, int nodes, Choices c) {
     require(node.cores() >= 1, "a node needs at least 1 core, got " + node.cores());

@@ -69,7 +69,10 @@ class CachingExampleTest {
     ActionRun fill = CachingExample.runAction(spark, CachingExample.revenuePerStatus(orders));
     ActionRun hit = CachingExample.runAction(spark, CachingExample.revenuePerStatus(orders));
 
-    // then
+    // then (printed for the README's figures)
+    System.out.println("uncached " + uncached.summary());
+    System.out.println("cached 1 " + fill.summary());
+    System.out.println("cached 2 " + hit.summary());
     assertThat(uncached.readsCache()).isFalse();
     assertThat(uncached.fileBytesRead()).isPositive();
     assertThat(uncached.metrics().inputRecords()).isEqualTo(ROWS);
