@@ -192,7 +192,7 @@ public final class ExecutorSizing {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
-            "node: %d cores, %.1f GiB; reserved for the OS and daemons: %d cores, %.1f GiB%n",
+            "node: %d cores, %.1f GiB (left to the OS and daemons: %d of the cores, %.1f GiB)%n",
             node.cores(), node.memoryGiB(), c.reservedCores(), c.reservedMemoryGiB()));
     sb.append(
         String.format(
