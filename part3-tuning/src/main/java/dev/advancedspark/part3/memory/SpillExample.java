@@ -109,7 +109,7 @@ public final class SpillExample {
           System.out.printf(
               "unified memory pool: %s (spark.memory.fraction=%s, heap %s), rows: %,d%n",
               RunMetrics.bytes(unifiedMemoryBytes(spark)),
-              spark.conf().get("spark.memory.fraction"),
+              spark.sparkContext().getConf().get("spark.memory.fraction", "0.6"),
               RunMetrics.bytes(Runtime.getRuntime().maxMemory()),
               rows);
           for (int partitions :
