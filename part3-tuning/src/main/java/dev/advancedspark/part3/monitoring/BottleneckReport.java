@@ -27,9 +27,9 @@ import java.util.Optional;
  * report quiet about ratios between small numbers: 40 ms against 5 ms is 8x and nothing to fix.
  *
  * <p>Input bytes are only as good as the reader's accounting: with Parquet's vectored reads ({@code
- * parquet.hadoop.vectored.io.enabled}, on by default with Spark 4.2) a scan's column chunks are not
- * counted, so the shuffle-heavy rule can fire on a shuffle smaller than its real input. Measure
- * with vectored reads off when that rule matters.
+ * parquet.hadoop.vectored.io.enabled}, on by default here with Spark 4.2.0) a scan's column chunks
+ * are not counted, so the shuffle-heavy rule can fire on a shuffle smaller than its real input.
+ * Measure with vectored reads off when that rule matters.
  */
 public final class BottleneckReport {
 
