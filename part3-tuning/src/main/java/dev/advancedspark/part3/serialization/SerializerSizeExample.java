@@ -155,7 +155,9 @@ public final class SerializerSizeExample {
         "SerializerSizeExample",
         (spark, opts) -> {
           long n = opts.getLong("records");
-          SparkConf base = spark.sparkContext().getConf();
+          // A clean conf, not the session's: a --conf spark.kryo.classesToRegister=... given for
+          // the shuffle line below would otherwise register the class in the "unregistered" case.
+          SparkConf base = new SparkConf(false);
           Sizes s = sizes(base, n);
           Order one = Order.sample(1);
           System.out.printf("%,d records of %s%n", n, Order.class.getName());
@@ -186,7 +188,10 @@ public final class SerializerSizeExample {
           System.out.printf(
               "shuffle of %,d orders with spark.serializer=%s: DataFrame %s, RDD of objects %s%n",
               n,
-              base.get("spark.serializer", JavaSerializer.class.getName()),
+              spark
+                  .sparkContext()
+                  .getConf()
+                  .get("spark.serializer", JavaSerializer.class.getName()),
               RunMetrics.bytes(dataFrameShuffleBytes(spark, n)),
               RunMetrics.bytes(rddShuffleBytes(spark, n)));
         });
