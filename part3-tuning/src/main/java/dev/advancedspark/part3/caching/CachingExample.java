@@ -17,9 +17,7 @@ import dev.advancedspark.part3.serialization.Order;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.LongStream;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -110,9 +108,9 @@ public final class CachingExample {
    * The RDD is persisted, materialized by a count, measured and unpersisted.
    */
   public static long memorySizeOf(SparkSession spark, long n, StorageLevel level) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<Long> ids = LongStream.range(0, n).boxed().toList();
-    JavaRDD<Order> orders = jsc.parallelize(ids, 4).map(Order::sample).persist(level);
+    // The ids come from range(), made on the executors: a parallelized driver-side list would
+    // ship inside the tasks.
+    JavaRDD<Order> orders = spark.range(0, n, 1, 4).javaRDD().map(Order::sample).persist(level);
     try {
       orders.count();
       return storedRdds(spark).stream()
