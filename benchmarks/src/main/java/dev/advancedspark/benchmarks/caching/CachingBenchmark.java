@@ -25,6 +25,12 @@ import org.openjdk.jmh.annotations.State;
  * no cache and with each storage level. One invocation = persist, {@code reuses} queries (the first
  * one fills the cache), unpersist: the cost of filling the cache is part of the bill.
  *
+ * <p>Two inputs: {@code generated} is cheap to recompute (generated orders plus two derived
+ * columns, and each query computes only the columns it reads), {@code joined} is not (the same
+ * orders joined to {@code rows / 40} customers with a sort-merge join, so every recomputation
+ * shuffles and sorts both sides). Whether a cache pays depends on that cost against the cost of
+ * filling the cache.
+ *
  * <p>A cached DataFrame is stored as compressed columnar batches whatever the level, so the {@code
  * _SER} levels are expected to change little here (they matter for RDDs of objects). Set-up checks
  * that the queries read the cache ({@code InMemoryTableScan}) at the named level, or do not when
@@ -43,6 +49,9 @@ public class CachingBenchmark extends SparkBenchmark {
   })
   public String level;
 
+  @Param({"generated", "joined"})
+  public String input;
+
   @Param({"4"})
   public int reuses;
 
@@ -52,12 +61,17 @@ public class CachingBenchmark extends SparkBenchmark {
   @Setup
   public void setUp() {
     startSpark("CachingBenchmark", Map.of("spark.sql.shuffle.partitions", "4"));
-    Dataset<Row> base = base(spark, rows);
+    Dataset<Row> base = base(spark, rows, input);
     persist(base, level);
     SparkPlan plan = Plans.finalPlan(reuse(base, 0));
     boolean cached = !level.equals("NONE");
     if (Plans.readsCache(plan) != cached) {
       throw wrongVariant(cached ? "a read of the cache" : "no cache", plan.treeString());
+    }
+    boolean joins =
+        !Plans.joinStrategies(Plans.finalPlan(reuse(base(spark, rows, input), 0))).isEmpty();
+    if (joins != input.equals("joined")) {
+      throw wrongVariant(input + " input", plan.treeString());
     }
     if (cached && !base.storageLevel().equals(StorageLevel.fromString(level))) {
       throw wrongVariant(level, base.storageLevel().description());
@@ -67,7 +81,7 @@ public class CachingBenchmark extends SparkBenchmark {
 
   @Benchmark
   public void computeOnceReadK() {
-    Dataset<Row> base = base(spark, rows);
+    Dataset<Row> base = base(spark, rows, input);
     persist(base, level);
     for (int i = 0; i < reuses; i++) {
       runToNoop(reuse(base, i));
@@ -80,6 +94,28 @@ public class CachingBenchmark extends SparkBenchmark {
     return DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(100_000))
         .withColumn("net", col("amount").multiply(0.8))
         .withColumn("big", col("amount").gt(1000));
+  }
+
+  /**
+   * The shared input for {@code input}: {@code generated} as {@link #base(SparkSession, long)},
+   * {@code joined} the same orders joined to their customers by a sort-merge join (the hint keeps
+   * Spark from broadcasting the customers, which would make the recomputation cheap again).
+   */
+  public static Dataset<Row> base(SparkSession spark, long rows, String input) {
+    return switch (input) {
+      case "generated" -> base(spark, rows);
+      case "joined" -> {
+        long customers = Math.max(1, rows / 40);
+        Dataset<Row> orders =
+            DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(customers))
+                .withColumn("net", col("amount").multiply(0.8))
+                .withColumn("big", col("amount").gt(1000));
+        Dataset<Row> segments =
+            DataGenerators.customers(spark, customers, 7L).select("customer_id", "segment");
+        yield orders.join(segments.hint("merge"), "customer_id");
+      }
+      default -> throw new IllegalArgumentException("input must be generated or joined: " + input);
+    };
   }
 
   public static void persist(Dataset<Row> df, String level) {

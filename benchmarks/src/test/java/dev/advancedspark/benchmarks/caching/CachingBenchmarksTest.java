@@ -46,6 +46,23 @@ class CachingBenchmarksTest {
   }
 
   @Test
+  void theJoinedInputRecomputesASortMergeJoinUnlessCached() {
+    Dataset<Row> base = CachingBenchmark.base(spark, 1_000, "joined");
+
+    SparkPlan uncached = Plans.finalPlan(CachingBenchmark.reuse(base, 0));
+    CachingBenchmark.persist(base, "MEMORY_ONLY");
+    try {
+      SparkPlan cached = Plans.finalPlan(CachingBenchmark.reuse(base, 0));
+
+      assertThat(Plans.joinStrategies(uncached)).containsExactly(JoinStrategy.SORT_MERGE);
+      assertThat(Plans.readsCache(cached)).isTrue();
+      assertThat(Plans.joinStrategies(cached)).isEmpty();
+    } finally {
+      base.unpersist(true);
+    }
+  }
+
+  @Test
   void checkpointsCutTheLineageOfJoins() {
     spark
         .sparkContext()
