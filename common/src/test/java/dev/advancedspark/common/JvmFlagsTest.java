@@ -2,7 +2,11 @@ package dev.advancedspark.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +20,26 @@ class JvmFlagsTest {
     // then they are exactly Spark's list, so an upgrade of Spark that changes it fails here
     assertThat(fromPom).as("run the tests through Maven: it passes spark.jvm.flags").isNotBlank();
     assertThat(List.of(fromPom.trim().split("\\s+")))
+        .containsExactlyElementsOf(
+            List.of(JavaModuleOptions.defaultModuleOptions().trim().split("\\s+")));
+  }
+
+  @Test
+  void binRunExampleRunsSparkWithTheSameFlags() throws IOException, InterruptedException {
+    // given the launcher readers use (it reads the flags from the root pom, without building)
+    Path script = Path.of("..", "bin", "run-example").toAbsolutePath().normalize();
+
+    // when it is asked which flags it passes to java
+    Process p =
+        new ProcessBuilder("bash", script.toString(), "--print-java-flags")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    // then they are Spark's list, not an unresolved ${...} from a plugin's configuration
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(List.of(out.split("\\s+")))
         .containsExactlyElementsOf(
             List.of(JavaModuleOptions.defaultModuleOptions().trim().split("\\s+")));
   }
