@@ -26,14 +26,24 @@ public final class ExampleArgs {
   private record Option(String name, String defaultValue, String help) {}
 
   private final String exampleName;
+  private final boolean sparkOptions;
   private final Map<String, Option> options = new LinkedHashMap<>();
 
-  private ExampleArgs(String exampleName) {
+  private ExampleArgs(String exampleName, boolean sparkOptions) {
     this.exampleName = exampleName;
+    this.sparkOptions = sparkOptions;
   }
 
   public static ExampleArgs forExample(String exampleName) {
-    return new ExampleArgs(exampleName);
+    return new ExampleArgs(exampleName, true);
+  }
+
+  /**
+   * For an example that starts no Spark session (a calculator): without {@code --master}, {@code
+   * --conf} and {@code --event-log}, which it would otherwise accept and ignore.
+   */
+  public static ExampleArgs forTool(String exampleName) {
+    return new ExampleArgs(exampleName, false);
   }
 
   /** Declares {@code --name value}; {@code defaultValue} is used when the option is absent. */
@@ -49,18 +59,20 @@ public final class ExampleArgs {
     for (Option o : options.values()) {
       sb.append(" [--").append(o.name()).append(' ').append(o.name().toUpperCase()).append(']');
     }
-    sb.append(" [--master URL] [--conf KEY=VALUE]... [--event-log]\n");
+    sb.append(sparkOptions ? " [--master URL] [--conf KEY=VALUE]... [--event-log]\n" : "\n");
     for (Option o : options.values()) {
       sb.append(
           String.format("  --%-22s %s (default: %s)%n", o.name(), o.help(), o.defaultValue()));
     }
-    sb.append(
-        String.format(
-            "  --%-22s %s%n", "master URL", "Spark master (default: local[*], or spark.master)"));
-    sb.append(String.format("  --%-22s %s%n", "conf KEY=VALUE", "any Spark setting; repeatable"));
-    sb.append(
-        String.format(
-            "  --%-22s %s%n", "event-log", "write Spark event logs to target/spark-events"));
+    if (sparkOptions) {
+      sb.append(
+          String.format(
+              "  --%-22s %s%n", "master URL", "Spark master (default: local[*], or spark.master)"));
+      sb.append(String.format("  --%-22s %s%n", "conf KEY=VALUE", "any Spark setting; repeatable"));
+      sb.append(
+          String.format(
+              "  --%-22s %s%n", "event-log", "write Spark event logs to target/spark-events"));
+    }
     sb.append(String.format("  --%-22s %s%n", "help", "print this text"));
     return sb.toString();
   }
@@ -88,12 +100,14 @@ public final class ExampleArgs {
         inlineValue = name.substring(eq + 1);
         name = name.substring(0, eq);
       }
+      boolean sparkOption =
+          name.equals("master") || name.equals("conf") || name.equals("event-log");
+      if (!options.containsKey(name) && !(sparkOptions && sparkOption)) {
+        throw new UsageException("Unknown option '--" + name + "'.", usage());
+      }
       if (name.equals("event-log")) {
         eventLog = true;
         continue;
-      }
-      if (!name.equals("master") && !name.equals("conf") && !options.containsKey(name)) {
-        throw new UsageException("Unknown option '--" + name + "'.", usage());
       }
       String value = inlineValue;
       if (value == null) {

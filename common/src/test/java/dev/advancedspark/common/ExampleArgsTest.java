@@ -45,6 +45,21 @@ class ExampleArgsTest {
   }
 
   @Test
+  void aToolWithoutASessionNeitherListsNorAcceptsSparkOptions() {
+    // given an example that starts no Spark session
+    ExampleArgs tool = ExampleArgs.forTool("Calculator").option("cores", "16", "cores per node");
+
+    // then its usage shows only its own options, and a Spark option is refused, not ignored
+    assertThat(tool.usage())
+        .contains("--cores")
+        .doesNotContain("--master", "--conf", "--event-log");
+    assertThat(tool.parse("--cores", "8").getInt("cores")).isEqualTo(8);
+    assertThatThrownBy(() -> tool.parse("--conf", "spark.executor.cores=4"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("Unknown option '--conf'");
+  }
+
+  @Test
   void malformedValuesGetAClearMessage() {
     assertThatThrownBy(() -> spec.parse("--rows", "lots").getLong("rows"))
         .isInstanceOf(UsageException.class)

@@ -39,7 +39,7 @@ public final class ExecutorSizing {
   public static final long MIN_HEAP_MIB = 450;
 
   static final ExampleArgs ARGS =
-      ExampleArgs.forExample("ExecutorSizing")
+      ExampleArgs.forTool("ExecutorSizing")
           .option("node-cores", "16", "cores of one worker node")
           .option("node-memory-gib", "64", "memory of one worker node, GiB")
           .option("nodes", "1", "worker nodes")
