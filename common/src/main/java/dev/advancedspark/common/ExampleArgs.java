@@ -184,6 +184,22 @@ public final class ExampleArgs {
       return (int) v;
     }
 
+    /** {@link #getLong}, refusing 0 and negative values (row counts, partitions). */
+    public long getPositiveLong(String name) {
+      long v = getLong(name);
+      if (v < 1) {
+        throw new UsageException(
+            "Option '--" + name + "' must be at least 1, got " + v + ".", spec.usage());
+      }
+      return v;
+    }
+
+    /** {@link #getInt}, refusing 0 and negative values (row counts, partitions). */
+    public int getPositiveInt(String name) {
+      getPositiveLong(name);
+      return getInt(name);
+    }
+
     public double getDouble(String name) {
       String v = get(name);
       try {

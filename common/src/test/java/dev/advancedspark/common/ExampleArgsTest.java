@@ -60,6 +60,19 @@ class ExampleArgsTest {
   }
 
   @Test
+  void countsThatMustBePositiveRefuseZeroAndNegativeValues() {
+    ExampleArgs counts = ExampleArgs.forExample("Demo").option("partitions", "2", "partitions");
+
+    assertThat(counts.parse().getPositiveInt("partitions")).isEqualTo(2);
+    assertThatThrownBy(() -> counts.parse("--partitions", "0").getPositiveInt("partitions"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("'--partitions' must be at least 1, got 0");
+    assertThatThrownBy(() -> counts.parse("--partitions", "-5").getPositiveLong("partitions"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("got -5");
+  }
+
+  @Test
   void malformedValuesGetAClearMessage() {
     assertThatThrownBy(() -> spec.parse("--rows", "lots").getLong("rows"))
         .isInstanceOf(UsageException.class)

@@ -130,7 +130,7 @@ public final class CachingExample {
         (spark, opts) -> {
           Path dir = SparkSessions.TARGET.resolve("data/part3/caching/orders");
           DataFiles.write(
-              DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows"))),
+              DataGenerators.orders(spark, OrdersSpec.of(opts.getPositiveLong("rows"))),
               DataFiles.Format.PARQUET,
               dir);
           Dataset<Row> orders = spark.read().parquet(dir.toAbsolutePath().toString());
@@ -163,7 +163,7 @@ public final class CachingExample {
           System.out.println(
               "uncached 3   " + runAction(spark, revenuePerStatus(orders)).summary());
 
-          long n = opts.getLong("objects");
+          long n = opts.getPositiveLong("objects");
           long deserialized = memorySizeOf(spark, n, StorageLevel.MEMORY_ONLY());
           long serialized = memorySizeOf(spark, n, StorageLevel.MEMORY_ONLY_SER());
           System.out.printf(

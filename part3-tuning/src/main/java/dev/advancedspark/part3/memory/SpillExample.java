@@ -104,7 +104,7 @@ public final class SpillExample {
         ARGS,
         "SpillExample",
         (spark, opts) -> {
-          long rows = opts.getLong("rows");
+          long rows = opts.getPositiveLong("rows");
           Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(rows));
           System.out.printf(
               "unified memory pool: %s (spark.memory.fraction=%s, heap %s), rows: %,d%n",
@@ -113,7 +113,9 @@ public final class SpillExample {
               RunMetrics.bytes(Runtime.getRuntime().maxMemory()),
               rows);
           for (int partitions :
-              new int[] {opts.getInt("partitions"), opts.getInt("fixed-partitions")}) {
+              new int[] {
+                opts.getPositiveInt("partitions"), opts.getPositiveInt("fixed-partitions")
+              }) {
             long start = System.nanoTime();
             RunMetrics r = sortAndMeasure(spark, orders, partitions);
             long millis = (System.nanoTime() - start) / 1_000_000;

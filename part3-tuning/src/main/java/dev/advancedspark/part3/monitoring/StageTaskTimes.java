@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
@@ -55,21 +54,12 @@ public final class StageTaskTimes extends SparkListener {
     StageTaskTimes times = new StageTaskTimes();
     sc.addSparkListener(times);
     try {
-      // MetricsCollector waits for the listener bus to deliver every event of the block, to
-      // every listener: this one included.
+      // MetricsCollector waits until the listener bus has delivered every event of the block to
+      // every listener, this one included: no second wait is needed.
       RunMetrics metrics = MetricsCollector.metricsOf(spark, block);
-      drain(sc);
       return new Observed(metrics, times.stages());
     } finally {
       sc.removeSparkListener(times);
-    }
-  }
-
-  private static void drain(SparkContext sc) {
-    try {
-      sc.listenerBus().waitUntilEmpty(30_000);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Spark listener bus did not drain within 30 s", e);
     }
   }
 
