@@ -105,6 +105,7 @@ public final class SpillExample {
         "SpillExample",
         (spark, opts) -> {
           long rows = opts.getPositiveLong("rows");
+          int[] runs = {opts.getPositiveInt("partitions"), opts.getPositiveInt("fixed-partitions")};
           Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(rows));
           System.out.printf(
               "unified memory pool: %s (spark.memory.fraction=%s, heap %s), rows: %,d%n",
@@ -112,10 +113,7 @@ public final class SpillExample {
               spark.sparkContext().getConf().get("spark.memory.fraction", "0.6"),
               RunMetrics.bytes(Runtime.getRuntime().maxMemory()),
               rows);
-          for (int partitions :
-              new int[] {
-                opts.getPositiveInt("partitions"), opts.getPositiveInt("fixed-partitions")
-              }) {
+          for (int partitions : runs) {
             long start = System.nanoTime();
             RunMetrics r = sortAndMeasure(spark, orders, partitions);
             long millis = (System.nanoTime() - start) / 1_000_000;
