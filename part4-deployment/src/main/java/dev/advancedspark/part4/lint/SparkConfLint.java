@@ -1,8 +1,5 @@
 package dev.advancedspark.part4.lint;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
@@ -23,6 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.internal.config.ConfigEntry;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A lint for the Spark settings in deployment files: spark-submit scripts ({@code --conf k=v}),
@@ -119,8 +119,6 @@ public final class SparkConfLint {
           "(?<![\\w./-])spark\\.[\\w-]+(?:\\.[\\w-]+)*"
               + "(?:[\"']?(?:\\s*[=:]\\s*|\\s+)(?:\"([^\"]*)\"|'([^']*)'|([^\\s,\"'}\\]#]+)))?");
 
-  private static final YAMLMapper YAML = new YAMLMapper();
-
   private SparkConfLint() {}
 
   /** The {@code spark.*} keys in a file's text, with their values. */
@@ -166,29 +164,31 @@ public final class SparkConfLint {
       return List.of();
     }
     List<Setting> out = new ArrayList<>();
-    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(text)) {
-      while (docs.hasNext()) {
-        JsonNode doc = docs.next();
-        if (doc == null
-            || !doc.path("apiVersion").asText().startsWith("sparkoperator.k8s.io/")
-            || !"SparkApplication".equals(doc.path("kind").asText())) {
+    try {
+      Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+      for (Object doc : yaml.loadAll(text)) {
+        if (!(doc instanceof Map<?, ?> m)
+            || !String.valueOf(m.get("apiVersion")).startsWith("sparkoperator.k8s.io/")
+            || !"SparkApplication".equals(m.get("kind"))
+            || !(m.get("spec") instanceof Map<?, ?> spec)) {
           continue;
         }
         for (String role : List.of("driver", "executor")) {
-          JsonNode spec = doc.path("spec").path(role);
+          if (!(spec.get(role) instanceof Map<?, ?> roleSpec)) {
+            continue;
+          }
           for (String field : KUBEFLOW_FIELDS) {
-            if (spec.has(field) && !(role.equals("driver") && field.equals("instances"))) {
+            Object v = roleSpec.get(field);
+            if (v != null && !(role.equals("driver") && field.equals("instances"))) {
               out.add(
                   new Setting(
-                      "spec." + role + "." + field,
-                      "spark." + role + "." + field,
-                      spec.get(field).asText()));
+                      "spec." + role + "." + field, "spark." + role + "." + field, v.toString()));
             }
           }
         }
       }
-    } catch (IOException | RuntimeException e) {
-      // Not YAML after all: the text scan above still checked the keys.
+    } catch (RuntimeException e) {
+      // Not YAML after all: the text scan still checked the keys.
     }
     return out;
   }
@@ -211,6 +211,10 @@ public final class SparkConfLint {
           }
         }
         case PREFIX -> {}
+        case UNCHECKED ->
+            findings.add(
+                new Finding(
+                    file, s.where(), Severity.WARNING, s.key(), s.key() + ": " + lookup.detail()));
         case DEPRECATED ->
             findings.add(
                 new Finding(

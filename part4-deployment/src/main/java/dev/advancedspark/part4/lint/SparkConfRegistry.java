@@ -101,6 +101,14 @@ public final class SparkConfRegistry {
     PREFIX_RULES = Collections.unmodifiableMap(rules);
   }
 
+  /** Keys of optional Spark modules: unknown ones are "not checked" when the module is absent. */
+  static final Map<String, String> MODULE_PREFIXES =
+      Map.of(
+          "spark.kubernetes.", "org.apache.spark.deploy.k8s.Config$",
+          "spark.yarn.", "org.apache.spark.deploy.yarn.config.package$",
+          "spark.kafka.", "org.apache.spark.sql.kafka010.package$",
+          "spark.sql.hive.", "org.apache.spark.sql.hive.HiveUtils$");
+
   /** What the registry says about a key. */
   public enum Status {
     DEFINED,
@@ -108,6 +116,7 @@ public final class SparkConfRegistry {
     ALTERNATIVE,
     DEPRECATED,
     REMOVED,
+    UNCHECKED,
     UNKNOWN
   }
 
@@ -266,6 +275,16 @@ public final class SparkConfRegistry {
     for (Map.Entry<String, String> rule : prefixes.entrySet()) {
       if (key.startsWith(rule.getKey()) && key.length() > rule.getKey().length()) {
         return new Lookup(Status.PREFIX, rule.getKey() + "* (" + rule.getValue() + ")", "");
+      }
+    }
+    for (Map.Entry<String, String> module : MODULE_PREFIXES.entrySet()) {
+      if (key.startsWith(module.getKey()) && !loadedHolders.contains(module.getValue())) {
+        return new Lookup(
+            Status.UNCHECKED,
+            "not checked: the Spark module that defines "
+                + module.getKey()
+                + "* keys is not on the class path",
+            "");
       }
     }
     return new Lookup(Status.UNKNOWN, "", nearest(key));
