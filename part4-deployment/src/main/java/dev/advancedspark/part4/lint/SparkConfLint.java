@@ -43,10 +43,11 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * <p>It reads files as text, so one rule covers every format: a {@code spark.} token that does not
  * follow a letter, dot, slash or dash is a key, and what follows {@code =}, {@code :} or spaces is
  * its value (Dataproc's {@code spark:spark.executor.memory} counts as {@code
- * spark.executor.memory}). Comment lines ({@code #}, {@code //}) are skipped; values with {@code $}
- * or {@code {{ }}} are templates and not checked. A Kubeflow {@code SparkApplication}'s {@code
- * spec.driver} and {@code spec.executor} fields are read as the Spark keys the operator turns them
- * into.
+ * spark.executor.memory}); a token followed by {@code /} is a host or API group ({@code apiVersion:
+ * spark.apache.org/v1}), not a key. Comment lines ({@code #}, {@code //}) are skipped; values with
+ * {@code $} or {@code {{ }}} are templates and not checked. A Kubeflow {@code SparkApplication}'s
+ * {@code spec.driver} and {@code spec.executor} fields are read as the Spark keys the operator
+ * turns them into.
  *
  * <pre>
  * bin/run-example SparkConfLint --path part4-deployment/platforms
@@ -116,7 +117,7 @@ public final class SparkConfLint {
 
   private static final Pattern KEY =
       Pattern.compile(
-          "(?<![\\w./-])spark\\.[\\w-]+(?:\\.[\\w-]+)*"
+          "(?<![\\w./-])spark\\.[\\w-]++(?:\\.[\\w-]++)*+(?!/)"
               + "(?:[\"']?(?:\\s*[=:]\\s*|\\s+)(?:\"([^\"]*)\"|'([^']*)'|([^\\s,\"'}\\]#]+)))?");
 
   private SparkConfLint() {}
