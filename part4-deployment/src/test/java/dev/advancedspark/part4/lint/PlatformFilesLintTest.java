@@ -79,14 +79,17 @@ class PlatformFilesLintTest {
             typo + " is not a Spark 4.2 setting (Spark ignores it); did you mean " + key + "?");
   }
 
+  /** The files that name a node type and set the executor memory as a spark.* key. */
+  static Stream<Path> filesSizingExecutors() {
+    return platformFiles()
+        .filter(f -> !NodeTypes.builtIn().namedIn(read(f)).isEmpty())
+        .filter(f -> textKeys(read(f)).contains("spark.executor.memory"));
+  }
+
   @ParameterizedTest
-  @MethodSource("platformFiles")
-  void anExecutorTooBigForTheNamedNodeIsCaught(Path file) throws IOException {
-    String text = Files.readString(file);
-    NodeTypes nodes = NodeTypes.builtIn();
-    if (nodes.namedIn(text).isEmpty() || !text.contains("spark.executor.memory")) {
-      return; // the file names no node type (e.g. the CI workflow) or sets no executor memory
-    }
+  @MethodSource("filesSizingExecutors")
+  void anExecutorTooBigForTheNamedNodeIsCaught(Path file) {
+    String text = read(file);
     String big =
         text.replaceAll("(spark\\.executor\\.memory[\"']?\\s*[=:]\\s*[\"']?)\\d+g", "$1200g");
     assertThat(SparkConfLint.lint(file, big, Options.defaults()))
