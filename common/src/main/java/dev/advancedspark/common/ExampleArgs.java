@@ -1,5 +1,6 @@
 package dev.advancedspark.common;
 
+import dev.advancedspark.common.memory.SparkMemoryRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,6 +199,22 @@ public final class ExampleArgs {
     public int getPositiveInt(String name) {
       getPositiveLong(name);
       return getInt(name);
+    }
+
+    /**
+     * A size read as Spark reads {@code spark.*} sizes ({@link SparkMemoryRules#parseBytes}):
+     * binary units, {@code 1m} = 1 MiB, a bare number is bytes. Unlike {@link #getLong}, which
+     * counts ({@code 10k} = 10,000), this is for memory and file sizes.
+     */
+    public long getBytes(String name) {
+      String v = get(name);
+      try {
+        return SparkMemoryRules.parseBytes(v);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(
+            "Option '--" + name + "' must be a size such as 4g, 512m or 0, got '" + v + "'.",
+            spec.usage());
+      }
     }
 
     public double getDouble(String name) {

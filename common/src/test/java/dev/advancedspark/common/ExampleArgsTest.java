@@ -73,6 +73,20 @@ class ExampleArgsTest {
   }
 
   @Test
+  void sizesAreBinaryLikeSparksButCountsAreDecimal() {
+    ExampleArgs sizes = ExampleArgs.forExample("Demo").option("memory", "8g", "executor memory");
+
+    // a size: 1m = 1 MiB, as spark.* sizes are read; a count: 1m = one million
+    assertThat(sizes.parse("--memory", "1m").getBytes("memory")).isEqualTo(1_048_576L);
+    assertThat(sizes.parse().getBytes("memory")).isEqualTo(8L << 30);
+    assertThat(sizes.parse("--memory", "1m").getLong("memory")).isEqualTo(1_000_000L);
+    assertThatThrownBy(() -> sizes.parse("--memory", "lots").getBytes("memory"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("'--memory' must be a size")
+        .hasMessageContaining("'lots'");
+  }
+
+  @Test
   void malformedValuesGetAClearMessage() {
     assertThatThrownBy(() -> spec.parse("--rows", "lots").getLong("rows"))
         .isInstanceOf(UsageException.class)

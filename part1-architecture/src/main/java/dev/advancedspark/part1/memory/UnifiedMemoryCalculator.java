@@ -4,11 +4,11 @@ import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
+import dev.advancedspark.common.memory.SparkMemoryRules;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.SparkConf;
-import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
 import scala.jdk.javaapi.CollectionConverters;
@@ -19,9 +19,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * --executor-memory} to the container a cluster manager must grant (heap + overhead + off-heap).
  *
  * <p>The formulas are those of Spark's {@code UnifiedMemoryManager.getMaxMemory} and of the
- * executor resource request ({@code ResourceProfile}): 300 MiB reserved, {@code
- * spark.memory.fraction} (0.6) of the rest shared by execution and storage, {@code
- * spark.memory.storageFraction} (0.5) of that shared region protected from eviction, and an
+ * executor resource request ({@code ResourceProfile}), kept once in {@link SparkMemoryRules}: 300
+ * MiB reserved, {@code spark.memory.fraction} (0.6) of the rest shared by execution and storage,
+ * {@code spark.memory.storageFraction} (0.5) of that shared region protected from eviction, and an
  * overhead of {@code max(384 MiB, spark.executor.memoryOverheadFactor x heap)} unless {@code
  * spark.executor.memoryOverhead} says otherwise.
  *
@@ -41,12 +41,12 @@ public final class UnifiedMemoryCalculator {
   /**
    * Spark's {@code RESERVED_SYSTEM_MEMORY_BYTES}: kept out of Spark's reach for its own objects.
    */
-  public static final long RESERVED_BYTES = 300L * 1024 * 1024;
+  public static final long RESERVED_BYTES = SparkMemoryRules.RESERVED_SYSTEM_MEMORY_BYTES;
 
   /** Spark's default {@code spark.executor.minMemoryOverhead}. */
-  public static final long MIN_OVERHEAD_MIB = 384;
+  public static final long MIN_OVERHEAD_MIB = SparkMemoryRules.DEFAULT_MIN_OVERHEAD_MIB;
 
-  private static final long MIB = 1024L * 1024;
+  private static final long MIB = SparkMemoryRules.MIB;
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("UnifiedMemoryCalculator")
@@ -92,7 +92,13 @@ public final class UnifiedMemoryCalculator {
 
     /** Spark's defaults for an executor of the given heap. */
     public static MemorySettings defaults(long executorMemoryBytes) {
-      return new MemorySettings(executorMemoryBytes, 0.6, 0.5, 0.1, -1, 0);
+      return new MemorySettings(
+          executorMemoryBytes,
+          SparkMemoryRules.DEFAULT_MEMORY_FRACTION,
+          SparkMemoryRules.DEFAULT_STORAGE_FRACTION,
+          SparkMemoryRules.DEFAULT_OVERHEAD_FACTOR,
+          -1,
+          0);
     }
 
     /** The settings as a SparkConf holds them (Spark's defaults for what it does not set). */
@@ -168,30 +174,20 @@ public final class UnifiedMemoryCalculator {
    * (the JVM's max heap can be a little below -Xmx, depending on the garbage collector).
    */
   public static Breakdown breakdown(long heapBytes, MemorySettings settings) {
-    long minSystemMemory = (long) Math.ceil(RESERVED_BYTES * 1.5);
-    if (heapBytes < minSystemMemory) {
-      // Spark refuses to start such an executor, with the same arithmetic.
-      throw new IllegalArgumentException(
-          String.format(
-              Locale.ROOT,
-              "A heap of %.1f MiB is below Spark's minimum of %.1f MiB (1.5 x the 300 MiB"
-                  + " reserved): give the executor more memory (--executor-memory).",
-              mib(heapBytes),
-              mib(minSystemMemory)));
-    }
-    long usable = heapBytes - RESERVED_BYTES;
-    // Spark truncates to whole bytes at each step: (usable * fraction).toLong.
-    long unified = (long) (usable * settings.memoryFraction());
-    long storage = (long) (unified * settings.storageFraction());
+    // Spark refuses a heap below 450 MiB with the same arithmetic; it truncates to whole bytes at
+    // each step: (usable * fraction).toLong.
+    long usable = SparkMemoryRules.usableBytes(heapBytes);
+    long unified = SparkMemoryRules.unifiedBytes(heapBytes, settings.memoryFraction());
+    long storage = SparkMemoryRules.storageBytes(unified, settings.storageFraction());
+    long executorMib = settings.executorMemoryBytes() / MIB;
     long overheadMib =
         settings.overheadBytes() >= 0
             ? settings.overheadBytes() / MIB
-            : Math.max(
-                (long) (settings.overheadFactor() * (settings.executorMemoryBytes() / MIB)),
-                MIN_OVERHEAD_MIB);
+            : SparkMemoryRules.overheadMiB(
+                executorMib, settings.overheadFactor(), MIN_OVERHEAD_MIB);
     // The container request is computed in whole MiB, like the executor's resource profile.
     long containerMib =
-        settings.executorMemoryBytes() / MIB + overheadMib + settings.offHeapBytes() / MIB;
+        SparkMemoryRules.containerMiB(executorMib, overheadMib, settings.offHeapBytes() / MIB);
     return new Breakdown(
         heapBytes,
         RESERVED_BYTES,
@@ -223,29 +219,19 @@ public final class UnifiedMemoryCalculator {
 
   /** Mebibytes, for printing. */
   public static double mib(long bytes) {
-    return bytes / (double) MIB;
-  }
-
-  /** Parses "4g", "512m", "1536k" the way spark-submit does (binary units). */
-  static long parseSize(String option, String text) {
-    try {
-      return JavaUtils.byteStringAsBytes(text.trim());
-    } catch (NumberFormatException e) {
-      throw UsageException.problem(
-          "Option '--" + option + "' must be a size such as 4g, 512m or 0, got '" + text + "'.");
-    }
+    return SparkMemoryRules.mib(bytes);
   }
 
   static MemorySettings settingsFrom(ExampleArgs.Parsed opts) {
     String overhead = opts.get("overhead");
     try {
       return new MemorySettings(
-          parseSize("executor-memory", opts.get("executor-memory")),
+          opts.getBytes("executor-memory"),
           opts.getDouble("memory-fraction"),
           opts.getDouble("storage-fraction"),
           opts.getDouble("overhead-factor"),
-          overhead.isBlank() ? -1 : parseSize("overhead", overhead),
-          parseSize("off-heap", opts.get("off-heap")));
+          overhead.isBlank() ? -1 : opts.getBytes("overhead"),
+          opts.getBytes("off-heap"));
     } catch (IllegalArgumentException e) {
       throw UsageException.problem(e.getMessage());
     }

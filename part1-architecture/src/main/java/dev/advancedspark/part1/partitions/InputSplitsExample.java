@@ -206,7 +206,7 @@ public final class InputSplitsExample {
         (spark, opts) -> {
           long rows = opts.getLong("rows");
           int files = opts.getInt("files");
-          long small = PartitionSizing.parseSize("small-split", opts.get("small-split"));
+          long small = opts.getBytes("small-split");
           Path base = SparkSessions.TARGET.resolve("input-splits");
           Path single = writeRows(spark, rows, 1, base.resolve("single-file"));
           Path many = writeRows(spark, rows / 10, files, base.resolve("many-files"));

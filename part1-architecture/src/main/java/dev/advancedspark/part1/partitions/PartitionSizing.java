@@ -5,7 +5,6 @@ import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.metrics.RunMetrics;
-import org.apache.spark.network.util.JavaUtils;
 
 /**
  * How many partitions for a given amount of data: enough that each holds about the target size
@@ -61,8 +60,8 @@ public final class PartitionSizing {
         ARGS,
         "PartitionSizing",
         (spark, opts) -> {
-          long bytes = parseSize("bytes", opts.get("bytes"));
-          long target = parseSize("target", opts.get("target"));
+          long bytes = opts.getBytes("bytes");
+          long target = opts.getBytes("target");
           int cores = opts.getInt("cores");
           if (cores <= 0) {
             cores = spark.sparkContext().defaultParallelism();
@@ -82,15 +81,5 @@ public final class PartitionSizing {
             throw UsageException.problem(e.getMessage());
           }
         });
-  }
-
-  /** Parses a size the way Spark's settings do ("128m", "50g"): a reader error otherwise. */
-  static long parseSize(String option, String text) {
-    try {
-      return JavaUtils.byteStringAsBytes(text.trim());
-    } catch (NumberFormatException e) {
-      throw UsageException.problem(
-          "Option '--" + option + "' must be a size such as 50g or 128m, got '" + text + "'.");
-    }
   }
 }

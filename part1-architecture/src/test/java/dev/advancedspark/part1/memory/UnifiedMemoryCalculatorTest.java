@@ -99,10 +99,19 @@ class UnifiedMemoryCalculatorTest {
 
   @Test
   void badSizeOnTheCommandLineIsAUsageError() {
-    assertThatThrownBy(() -> UnifiedMemoryCalculator.parseSize("executor-memory", "lots"))
+    assertThatThrownBy(
+            () ->
+                UnifiedMemoryCalculator.settingsFrom(
+                    UnifiedMemoryCalculator.ARGS.parse("--executor-memory", "lots")))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("--executor-memory")
         .hasMessageContaining("'lots'");
-    assertThat(UnifiedMemoryCalculator.parseSize("executor-memory", "8g")).isEqualTo(8 * GIB);
+    MemorySettings read =
+        UnifiedMemoryCalculator.settingsFrom(
+            UnifiedMemoryCalculator.ARGS.parse(
+                "--executor-memory", "8g", "--overhead", "1g", "--off-heap", "512m"));
+    assertThat(read.executorMemoryBytes()).isEqualTo(8 * GIB);
+    assertThat(read.overheadBytes()).isEqualTo(GIB);
+    assertThat(read.offHeapBytes()).isEqualTo(512 * MIB);
   }
 }

@@ -37,8 +37,10 @@ class PartitionSizingTest {
         .hasMessageContaining("targetBytesPerPartition must be > 0");
     assertThatThrownBy(() -> PartitionSizing.partitionsFor(GIB, MIB, 0))
         .hasMessageContaining("cores must be > 0");
-    assertThatThrownBy(() -> PartitionSizing.parseSize("target", "big"))
+    assertThatThrownBy(() -> PartitionSizing.ARGS.parse("--target", "big").getBytes("target"))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("--target");
+    assertThat(PartitionSizing.ARGS.parse("--target", "128m").getBytes("target"))
+        .isEqualTo(128 * MIB);
   }
 }

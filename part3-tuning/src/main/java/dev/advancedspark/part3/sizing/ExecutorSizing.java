@@ -3,6 +3,7 @@ package dev.advancedspark.part3.sizing;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
+import dev.advancedspark.common.memory.SparkMemoryRules;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -16,8 +17,9 @@ import java.util.List;
  * the node manager and the shuffle service; fit as many executors of {@code coresPerExecutor} as
  * the other cores allow (about 5 keeps HDFS/S3 client throughput up without huge heaps); split the
  * rest of the memory evenly into containers; and inside a container, leave the overhead Spark asks
- * for on top of the heap: {@code max(384 MiB, 10 % of the heap)} by default (the same formula as
- * Spark's resource request). Spark refuses a heap below 450 MiB (1.5 x its 300 MiB reserve).
+ * for on top of the heap: {@code max(384 MiB, 10 % of the heap)} by default (Spark's resource
+ * request formula, kept once in {@link SparkMemoryRules}). Spark refuses a heap below 450 MiB (1.5
+ * x its 300 MiB reserve).
  *
  * <p>On YARN, one container also goes to the application master in cluster mode: ask for one
  * executor fewer than the total below. No Spark session is started: this is a calculator.
@@ -36,7 +38,8 @@ import java.util.List;
 public final class ExecutorSizing {
 
   /** Spark's minimum executor heap: 1.5 x the 300 MiB it reserves for itself. */
-  public static final long MIN_HEAP_MIB = 450;
+  public static final long MIN_HEAP_MIB =
+      SparkMemoryRules.MIN_SYSTEM_MEMORY_BYTES / SparkMemoryRules.MIB;
 
   static final ExampleArgs ARGS =
       ExampleArgs.forTool("ExecutorSizing")
@@ -62,7 +65,12 @@ public final class ExecutorSizing {
 
     /** 5 cores per executor, 1 core and 1 GiB per node reserved, Spark's overhead defaults. */
     public static Choices defaults() {
-      return new Choices(5, 1, 1.0, 0.10, 384);
+      return new Choices(
+          5,
+          1,
+          1.0,
+          SparkMemoryRules.DEFAULT_OVERHEAD_FACTOR,
+          SparkMemoryRules.DEFAULT_MIN_OVERHEAD_MIB);
     }
 
     public Choices withCoresPerExecutor(int cores) {
@@ -141,19 +149,13 @@ public final class ExecutorSizing {
 
   /** Spark's rule: {@code max(minOverhead, factor x heap)}, in whole MiB. */
   public static long overheadMiB(long heapMiB, Choices c) {
-    return Math.max(c.minOverheadMiB(), (long) (c.overheadFactor() * heapMiB));
+    return SparkMemoryRules.overheadMiB(heapMiB, c.overheadFactor(), c.minOverheadMiB());
   }
 
   /** The largest heap whose heap + overhead fits in the container. */
   static long largestHeapThatFits(long containerMiB, Choices c) {
-    long heap = (long) Math.floor(containerMiB / (1 + c.overheadFactor()));
-    while (heap > 0 && heap + overheadMiB(heap, c) > containerMiB) {
-      heap = Math.min(heap - 1, containerMiB - c.minOverheadMiB());
-    }
-    while (heap + 1 + overheadMiB(heap + 1, c) <= containerMiB) {
-      heap++;
-    }
-    return heap;
+    return SparkMemoryRules.largestHeapMiBFitting(
+        containerMiB, c.overheadFactor(), c.minOverheadMiB());
   }
 
   private static void validate(Node node, int nodes, Choices c) {
