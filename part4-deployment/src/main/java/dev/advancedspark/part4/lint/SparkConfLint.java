@@ -3,6 +3,7 @@ package dev.advancedspark.part4.lint;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
+import dev.advancedspark.common.memory.SparkMemoryRules;
 import dev.advancedspark.part4.lint.NodeTypes.NodeType;
 import dev.advancedspark.part4.lint.SparkConfRegistry.Lookup;
 import java.io.IOException;
@@ -284,17 +285,17 @@ public final class SparkConfLint {
   /** The memory a container of one role asks for, and how it was computed. */
   record ContainerRequest(String role, long heapMib, long overheadMib, long extraMib, int cores) {
     long totalMib() {
-      return heapMib + overheadMib + extraMib;
+      return SparkMemoryRules.containerMiB(heapMib, overheadMib, extraMib);
     }
   }
 
   /**
-   * The container a role ({@code executor} or {@code driver}) asks for, read with Spark's own
-   * converters and defaults: heap {@code spark.ROLE.memory}; overhead {@code
-   * spark.ROLE.memoryOverhead}, or {@code max(spark.ROLE.minMemoryOverhead, spark.ROLE
-   * .memoryOverheadFactor x heap)} which is {@code max(384 MiB, 0.10 x heap)} by default; plus
-   * off-heap memory when enabled and, for executors, PySpark memory. Null when a value is a
-   * template.
+   * The container a role ({@code executor} or {@code driver}) asks for, with Spark's rules ({@link
+   * SparkMemoryRules}, from {@code common}) and the values read through Spark's own converters and
+   * defaults: heap {@code spark.ROLE.memory}; overhead {@code spark.ROLE.memoryOverhead}, or {@code
+   * max(spark.ROLE.memoryOverheadFactor x heap, spark.ROLE.minMemoryOverhead)}, which is {@code
+   * max(0.10 x heap, 384 MiB)} by default; plus off-heap memory when enabled and, for executors,
+   * PySpark memory when set. Null when a value is a template.
    */
   static ContainerRequest request(String role, Map<String, Setting> s) {
     String p = "spark." + role + ".";
@@ -305,12 +306,12 @@ public final class SparkConfLint {
       return null;
     }
     Long explicit = s.containsKey(p + "memoryOverhead") ? mib(p + "memoryOverhead", s) : null;
-    long overhead = explicit != null ? explicit : Math.max(min, (long) (factor * heap));
+    long overhead = explicit != null ? explicit : SparkMemoryRules.overheadMiB(heap, factor, min);
     long extra = 0;
     Object offHeap = value("spark.memory.offHeap.enabled", s);
     if (Boolean.TRUE.equals(offHeap)) {
       Object bytes = value("spark.memory.offHeap.size", s);
-      extra += bytes == null ? 0 : ((Long) bytes) / (1024 * 1024);
+      extra += bytes == null ? 0 : ((Long) bytes) / SparkMemoryRules.MIB;
     }
     if (role.equals("executor") && s.containsKey("spark.executor.pyspark.memory")) {
       Long py = mib("spark.executor.pyspark.memory", s);
