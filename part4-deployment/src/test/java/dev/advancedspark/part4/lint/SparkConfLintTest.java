@@ -145,6 +145,45 @@ class SparkConfLintTest {
   }
 
   @Test
+  void vendorPrefixesPassOnlyWhenAllowed(@TempDir Path dir) throws IOException {
+    Path f =
+        Files.writeString(
+            dir.resolve("db.json"), "\"spark.databricks.delta.preview.enabled\": \"true\"\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    assertThat(SparkConfLint.run(new String[] {"--path", f.toString()}, o, o)).isEqualTo(1);
+    assertThat(
+            SparkConfLint.run(
+                new String[] {"--path", f.toString(), "--allow-prefix", "spark.databricks."}, o, o))
+        .isEqualTo(0);
+  }
+
+  @Test
+  void aReadersOwnNodeCatalogReplacesTheBuiltInOne(@TempDir Path dir) throws IOException {
+    // EMR's own figure for a node type (YARN memory) instead of the built-in rule.
+    Path csv = Files.writeString(dir.resolve("nodes.csv"), "m5.xlarge,aws,4,16,12288\n");
+    Path job =
+        Files.writeString(
+            dir.resolve("job.tf"),
+            "instance_type = \"m5.xlarge\"\n\"spark.executor.memory\" = \"11g\"\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+    // Built in: 11264 + 1126 = 12390 MiB fits 13621 MiB.
+    assertThat(SparkConfLint.run(new String[] {"--path", job.toString()}, o, o)).isEqualTo(0);
+    // With 12288 MiB allocatable it does not.
+    assertThat(
+            SparkConfLint.run(
+                new String[] {"--path", job.toString(), "--node-types", csv.toString()}, o, o))
+        .isEqualTo(1);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("needs 12390 MiB (heap 11264 + overhead 1126 MiB) but a m5.xlarge has 12288 MiB");
+    assertThat(
+            SparkConfLint.run(
+                new String[] {"--path", job.toString(), "--node-types", "missing.csv"}, o, o))
+        .isEqualTo(2);
+  }
+
+  @Test
   void theToolExitsOneOnFindingsTwoOnAMissingPathAndZeroWhenClean(@TempDir Path dir)
       throws IOException {
     Path bad = Files.writeString(dir.resolve("bad.sh"), "--conf spark.exectuor.cores=2\n");
