@@ -55,6 +55,8 @@ class SpotDecommissionIT {
     Map<String, String> all = new HashMap<>(conf);
     // Two executors of one core, on two of the three workers: one survives the loss.
     all.put("spark.cores.max", "2");
+    // A decommissioning executor re-checks its blocks this often before it exits (default 30 s).
+    all.put("spark.storage.decommission.replicationReattemptInterval", "2s");
     SparkSession spark = cluster.session(appName, all);
     try {
       cluster.awaitRegisteredExecutors(spark, 2, WAIT);
