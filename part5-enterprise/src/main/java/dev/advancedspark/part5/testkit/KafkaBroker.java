@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -167,24 +168,29 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** A producer of string keys and values with idempotence on (no duplicates from retries). */
-  public KafkaProducer<String, String> producer() {
-    Map<String, Object> conf = clientConf();
+  /** Sends {@code records} (key, value) to {@code topic} and waits until all are acknowledged. */
+  public void send(String topic, List<Map.Entry<String, String>> records) {
+    send(bootstrapServers, topic, records);
+  }
+
+  /**
+   * Sends {@code records} to a topic of any broker with an idempotent producer (acks=all: no loss,
+   * no duplicate from a producer retry) and waits until all are acknowledged.
+   */
+  public static void send(
+      String bootstrapServers, String topic, List<Map.Entry<String, String>> records) {
+    Map<String, Object> conf = new java.util.HashMap<>();
+    conf.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     conf.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     conf.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     conf.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     conf.put(ProducerConfig.ACKS_CONFIG, "all");
     conf.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    return new KafkaProducer<>(conf);
-  }
-
-  /** Sends {@code records} (key, value) to {@code topic} and waits until all are acknowledged. */
-  public void send(String topic, List<Map.Entry<String, String>> records) {
-    try (KafkaProducer<String, String> producer = producer()) {
+    conf.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    conf.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(conf)) {
       for (Map.Entry<String, String> r : records) {
-        producer.send(
-            new org.apache.kafka.clients.producer.ProducerRecord<>(
-                topic, r.getKey(), r.getValue()));
+        producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue()));
       }
       producer.flush();
     }
