@@ -1,0 +1,137 @@
+package dev.advancedspark.part5.streaming;
+
+import dev.advancedspark.common.cluster.ParentWatchdog;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A Spark driver in its own JVM (an example's {@code main}), so that a test can kill it with
+ * SIGKILL ({@link Process#destroyForcibly()}): no shutdown hook, no {@code finally}, no clean stop.
+ * It runs under {@link ParentWatchdog}, so it also dies if the test JVM dies. Its output goes to a
+ * log file; each stdout line is also handed to a callback.
+ */
+final class ChildDriver implements AutoCloseable {
+
+  private final Process process;
+  private final Path log;
+  private final List<Predicate<String>> waiting = new ArrayList<>();
+  private final List<CompletableFuture<String>> futures = new ArrayList<>();
+
+  private ChildDriver(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static ChildDriver start(
+      Class<?> mainClass, List<String> args, Path log, Consumer<String> onLine) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    cmd.addAll(Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(ParentWatchdog.class.getName());
+    cmd.add(Long.toString(ProcessHandle.current().pid()));
+    cmd.add(mainClass.getName());
+    cmd.addAll(args);
+    try {
+      Files.createDirectories(log.getParent());
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
+      ChildDriver child = new ChildDriver(p, log);
+      Thread reader = new Thread(() -> child.pump(onLine), "child-driver-output");
+      reader.setDaemon(true);
+      reader.start();
+      return child;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start " + mainClass.getSimpleName(), e);
+    }
+  }
+
+  private void pump(Consumer<String> onLine) {
+    try (BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        out.println(line);
+        onLine.accept(line);
+        synchronized (this) {
+          for (int i = 0; i < waiting.size(); i++) {
+            if (waiting.get(i).test(line)) {
+              futures.get(i).complete(line);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the process was killed while we read: its output ends here
+    }
+  }
+
+  /** Waits for a stdout line that matches, failing after {@code timeout} or if the JVM exits. */
+  String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    CompletableFuture<String> f = new CompletableFuture<>();
+    synchronized (this) {
+      waiting.add(match);
+      futures.add(f);
+    }
+    process.onExit().thenRun(() -> f.completeExceptionally(new IllegalStateException("exited")));
+    try {
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError(
+          "The child driver did not print the expected line within "
+              + timeout.toSeconds()
+              + " s ("
+              + (process.isAlive() ? "still running" : "exited " + process.exitValue())
+              + "); see "
+              + log,
+          e);
+    }
+  }
+
+  /** SIGKILL, then wait until the process is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new AssertionError("The child driver survived SIGKILL for 60 s: pid " + process.pid());
+    }
+  }
+
+  /** Waits for a normal exit and returns its status. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(
+          "The child driver did not finish within " + timeout.toSeconds() + " s; see " + log);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}

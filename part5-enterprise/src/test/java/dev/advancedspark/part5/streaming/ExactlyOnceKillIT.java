@@ -1,0 +1,131 @@
+package dev.advancedspark.part5.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.advancedspark.common.testkit.SharedSpark;
+import dev.advancedspark.part5.streaming.ExactlyOnceKafkaToDelta.Mode;
+import dev.advancedspark.part5.streaming.ExactlyOnceKafkaToDelta.Pipeline;
+import dev.advancedspark.part5.streaming.ExactlyOnceKafkaToDelta.TableCheck;
+import dev.advancedspark.part5.testkit.KafkaBroker;
+import dev.advancedspark.part5.testkit.SharedKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The must-show: the driver JVM of {@link ExactlyOnceKafkaToDelta} is killed with SIGKILL three
+ * times while events keep arriving, each time right after it wrote a batch to Delta and before
+ * Spark recorded the batch as committed; each restart resumes from the checkpoint and replays that
+ * batch. A last run drains the topic. The table then equals the input exactly.
+ */
+class ExactlyOnceKillIT {
+
+  private static final long CHUNK = 200;
+  private static final Duration DEADLINE = Duration.ofMinutes(4);
+
+  private final SparkSession spark = SharedSpark.session();
+  private final KafkaBroker kafka = SharedKafka.broker();
+
+  @Test
+  void aDriverKilledWithSigkillThreeTimesLosesAndDuplicatesNothing() throws Exception {
+    // given: a topic with a first chunk, and a producer that sends a chunk per written batch
+    String topic = "eo-kill";
+    kafka.createTopic(topic, 2);
+    Path dir = SharedSpark.scratch("eo-kill");
+    Pipeline p =
+        new Pipeline(
+            kafka.bootstrapServers(),
+            topic,
+            dir.resolve("tables"),
+            dir.resolve("checkpoint"),
+            "eo-kill-app",
+            Mode.IDEMPOTENT,
+            150);
+    AtomicLong produced = new AtomicLong();
+    produce(topic, produced);
+
+    // when: three runs killed with SIGKILL while holding a written, uncommitted batch
+    List<String> report = new ArrayList<>();
+    for (int round = 1; round <= 3; round++) {
+      try (ChildDriver driver =
+          ChildDriver.start(
+              ExactlyOnceKafkaToDelta.class,
+              args(p, "processing-time", 2, 150),
+              dir.resolve("driver-" + round + ".log"),
+              line -> {
+                if (line.startsWith("batch ")) {
+                  produce(topic, produced);
+                }
+              })) {
+        String held = driver.awaitLine(l -> l.startsWith("holding after batch"), DEADLINE);
+        driver.kill();
+        TableCheck c = ExactlyOnceKafkaToDelta.check(spark, p);
+        report.add(
+            String.format(
+                "kill -9 %d (%s): produced %d, rows %d, distinct %d, duplicates %d, not yet read"
+                    + " %d",
+                round,
+                held,
+                produced.get(),
+                c.rows(),
+                c.distinctKeys(),
+                c.duplicates(),
+                c.missing(produced.get())));
+        assertThat(c.duplicates()).isZero();
+      }
+    }
+    long producedBeforeDrain = produced.get();
+    try (ChildDriver drain =
+        ChildDriver.start(
+            ExactlyOnceKafkaToDelta.class,
+            args(p, "available-now", 0, 1_000_000),
+            dir.resolve("driver-drain.log"),
+            line -> {})) {
+      assertThat(drain.awaitExit(DEADLINE)).isZero();
+    }
+
+    // then
+    TableCheck c = ExactlyOnceKafkaToDelta.check(spark, p);
+    report.add(
+        String.format(
+            "after the drain: produced %d, rows %d, distinct %d, duplicates %d, lost %d",
+            producedBeforeDrain,
+            c.rows(),
+            c.distinctKeys(),
+            c.duplicates(),
+            c.missing(producedBeforeDrain)));
+    report.forEach(System.out::println);
+    assertThat(c.rows()).isEqualTo(producedBeforeDrain);
+    assertThat(c.distinctKeys()).isEqualTo(producedBeforeDrain);
+    assertThat(c.checksum())
+        .isEqualTo(ExactlyOnceKafkaToDelta.inputChecksum(spark, producedBeforeDrain));
+    assertThat(c.totalEvents()).isEqualTo(producedBeforeDrain);
+  }
+
+  private static List<String> args(Pipeline p, String trigger, int holdAfter, long maxOffsets) {
+    return List.of(
+        "--master", "local[2]",
+        "--bootstrap", p.bootstrapServers(),
+        "--topic", p.topic(),
+        "--produce", "0",
+        "--table", p.tableDir().toString(),
+        "--checkpoint", p.checkpoint().toString(),
+        "--app-id", p.appId(),
+        "--mode", "idempotent",
+        "--trigger", trigger,
+        "--max-offsets", Long.toString(maxOffsets),
+        "--hold-after-batches", Integer.toString(holdAfter),
+        "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.sql.shuffle.partitions=2");
+  }
+
+  private void produce(String topic, AtomicLong produced) {
+    long from = produced.get();
+    kafka.send(topic, StreamEvents.records(from, from + CHUNK));
+    produced.addAndGet(CHUNK);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.advancedspark.part5.testkit;
+
+import dev.advancedspark.common.testkit.SharedSpark;
+
+/**
+ * One Kafka broker for the whole test JVM (the Failsafe fork), started on first use and ended when
+ * the JVM exits; if the JVM is killed, the broker's {@code ParentWatchdog} ends it. Each test uses
+ * its own topics.
+ */
+public final class SharedKafka {
+
+  private static KafkaBroker broker;
+
+  private SharedKafka() {}
+
+  public static synchronized KafkaBroker broker() {
+    if (broker == null || !broker.isAlive()) {
+      broker = KafkaBroker.start(SharedSpark.workDir().resolve("kafka-broker"));
+    }
+    return broker;
+  }
+}
