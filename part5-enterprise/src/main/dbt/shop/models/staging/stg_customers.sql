@@ -1,0 +1,4 @@
+SELECT
+  customer_id,
+  UPPER(country) AS country
+FROM {{ source('shop', 'customers') }}
