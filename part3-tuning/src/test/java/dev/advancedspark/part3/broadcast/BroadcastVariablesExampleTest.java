@@ -96,12 +96,21 @@ class BroadcastVariablesExampleTest {
     // when
     Dataset<Row> joined =
         BroadcastVariablesExample.joinWithSegments(
-            orders, BroadcastVariablesExample.segmentsTable(spark, lookup));
+            orders, BroadcastVariablesExample.segmentsTable(spark, LOOKUP));
     long rows = joined.count();
     SparkPlan plan = Plans.finalPlan(joined);
 
     // then
     assertThat(rows).isEqualTo(ROWS);
+    assertThat(
+            BroadcastVariablesExample.segmentsTable(spark, LOOKUP)
+                .where("customer_id in (3, 20000)")
+                .orderBy("customer_id")
+                .collectAsList()
+                .stream()
+                .map(r -> r.getString(1)))
+        .as("the table holds the map's pairs")
+        .containsExactly(lookup.get(3L), lookup.get(20_000L));
     assertThat(Plans.joinStrategies(plan)).containsExactly(JoinStrategy.BROADCAST_HASH);
     assertThat(Plans.broadcastExchangeCount(plan)).isEqualTo(1);
     assertThat(BroadcastVariablesExample.broadcastDataSize(plan)).isGreaterThan(LOOKUP * 16L);
