@@ -187,11 +187,12 @@ public final class SparkDoctor {
     /**
      * For the tiny runs of this repository's tests and examples (thousands of rows). A broadcast
      * hash relation reports at least one memory page as its data size (64 MiB in a test JVM), so
-     * its rows, not its bytes, judge a small broadcast.
+     * its rows, not its bytes, judge a small broadcast. GC needs 5 s: in a test JVM a few hundred
+     * milliseconds of GC are noise from other tests.
      */
     public static Thresholds smallData() {
       return new Thresholds(
-          5.0, 5_000, 0.10, 300, 64, 16L << 10, 50_000, 1L << 30, 50_000, 1L << 20, 4L << 20,
+          5.0, 5_000, 0.10, 5_000, 64, 16L << 10, 50_000, 1L << 30, 50_000, 1L << 20, 4L << 20,
           10_000, 10.0, 100_000, 16, 64L << 10);
     }
     // end::doctor-thresholds[]
