@@ -26,7 +26,7 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code spark.sql.maxBroadcastTableSize} (default 8 GiB, since Spark 4.1): the built hash
  *       relation must be smaller, even when a hint asked for the broadcast ({@code
  *       BroadcastExchangeExec}: "Cannot broadcast the table that is larger than 8.0 GiB"). Before
- *       4.1 this 8 GiB was a constant. Rows are capped too: 512,000,000, or about 357 million for a
+ *       4.1 this 8 GiB was a constant. Rows are capped too: 512,000,000, or about 358 million for a
  *       key that is not a single long ({@code BytesToBytesMap.MAX_CAPACITY / 1.5}).
  *   <li>{@code spark.sql.broadcastTimeout} (default 300 s): how long {@code BroadcastExchangeExec}
  *       waits for the collect and build. With AQE on (the default), the broadcast runs as a query

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.sum;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -153,4 +154,20 @@ public final class Reproductions {
         .mode("overwrite")
         .save();
   }
+
+  // tag::fix-lost-executors[]
+  /**
+   * When executors are taken away on purpose (spot reclaim, preemption, scale-down), Spark can move
+   * their shuffle and cached blocks to the surviving executors first. Executors lost to memory need
+   * sizing instead (heap and {@code spark.executor.memoryOverhead}).
+   */
+  public static Map<String, String> survivesExecutorDecommission() {
+    return Map.of(
+        "spark.decommission.enabled", "true",
+        "spark.storage.decommission.enabled", "true",
+        "spark.storage.decommission.shuffleBlocks.enabled", "true",
+        "spark.storage.decommission.rddBlocks.enabled", "true");
+  }
+
+  // end::fix-lost-executors[]
 }

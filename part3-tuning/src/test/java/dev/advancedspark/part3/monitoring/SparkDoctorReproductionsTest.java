@@ -153,4 +153,20 @@ class SparkDoctorReproductionsTest {
         .contains("ExceptionFailure java.lang.IllegalStateException: cannot price order 777");
     assertThat(diagnose(() -> Reproductions.failOnRecord(spark, 1_000, -1))).isEmpty();
   }
+
+  @Test
+  void theLostExecutorFixNamesSettingsSparkKnows() {
+    // Spark's config registry: a misspelled key would be accepted silently by SparkConf
+    spark.sparkContext(); // the core settings are registered once a context runs
+    org.apache.spark.internal.config.package$.MODULE$.DECOMMISSION_ENABLED();
+    for (String key : Reproductions.survivesExecutorDecommission().keySet()) {
+      assertThat(org.apache.spark.internal.config.ConfigEntry$.MODULE$.findEntry(key))
+          .as(key)
+          .isNotNull();
+    }
+    assertThat(
+            org.apache.spark.internal.config.ConfigEntry$.MODULE$.findEntry(
+                "spark.decommission.enable"))
+        .isNull();
+  }
 }

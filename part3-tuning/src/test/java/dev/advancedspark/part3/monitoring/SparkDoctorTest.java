@@ -303,9 +303,10 @@ class SparkDoctorTest {
   }
 
   @Test
-  void everyRuleNamesARunbookFile() {
+  void everyRuleNamesARunbookThatExists() {
+    // Maven runs the tests in the module folder; the runbooks are at the repository root
     for (Rule rule : Rule.values()) {
-      assertThat(rule.runbook()).startsWith("runbooks/").endsWith(".md");
+      assertThat(java.nio.file.Path.of("..").resolve(rule.runbook())).as(rule.name()).exists();
     }
   }
 }
