@@ -301,10 +301,17 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   static String brokerClassPath() {
+    String configured = System.getProperty(CLASSPATH_PROPERTY);
+    // From the repository root (bin/run-example) or from the module folder (Maven's tests).
     Path file =
-        Path.of(
-            System.getProperty(
-                CLASSPATH_PROPERTY, "part5-enterprise/kafka-broker/target/kafka-broker.classpath"));
+        configured != null
+            ? Path.of(configured)
+            : Stream.of(
+                    Path.of("part5-enterprise/kafka-broker/target/kafka-broker.classpath"),
+                    Path.of("kafka-broker/target/kafka-broker.classpath"))
+                .filter(Files::isRegularFile)
+                .findFirst()
+                .orElse(Path.of("part5-enterprise/kafka-broker/target/kafka-broker.classpath"));
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(
           "The Kafka broker's class path file is missing: "

@@ -63,7 +63,11 @@ class KafkaBrokerIT {
           .hasMessageContaining("no/such/file.classpath")
           .hasMessageContaining("mvn -pl part5-enterprise -am package");
     } finally {
-      System.setProperty(KafkaBroker.CLASSPATH_PROPERTY, old);
+      if (old == null) {
+        System.clearProperty(KafkaBroker.CLASSPATH_PROPERTY);
+      } else {
+        System.setProperty(KafkaBroker.CLASSPATH_PROPERTY, old);
+      }
     }
   }
 }
