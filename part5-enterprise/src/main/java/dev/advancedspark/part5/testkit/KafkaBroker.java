@@ -316,7 +316,7 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException(
           "The Kafka broker's class path file is missing: "
               + file.toAbsolutePath()
-              + ". Build it with: mvn -pl part5-enterprise -am package -DskipTests");
+              + ". Build it with: mvn -pl part5-enterprise/kafka-broker package");
     }
     try {
       String cp = Files.readString(file, StandardCharsets.UTF_8).trim();

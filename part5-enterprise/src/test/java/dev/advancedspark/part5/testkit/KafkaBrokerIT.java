@@ -61,7 +61,7 @@ class KafkaBrokerIT {
     try {
       assertThatThrownBy(() -> KafkaBroker.start(Path.of("target/never")))
           .hasMessageContaining("no/such/file.classpath")
-          .hasMessageContaining("mvn -pl part5-enterprise -am package");
+          .hasMessageContaining("mvn -pl part5-enterprise/kafka-broker package");
     } finally {
       if (old == null) {
         System.clearProperty(KafkaBroker.CLASSPATH_PROPERTY);
