@@ -301,15 +301,22 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   static String brokerClassPath() {
+    String configured = System.getProperty(CLASSPATH_PROPERTY);
+    // From the repository root (bin/run-example) or from the module folder (Maven's tests).
     Path file =
-        Path.of(
-            System.getProperty(
-                CLASSPATH_PROPERTY, "part5-enterprise/kafka-broker/target/kafka-broker.classpath"));
+        configured != null
+            ? Path.of(configured)
+            : Stream.of(
+                    Path.of("part5-enterprise/kafka-broker/target/kafka-broker.classpath"),
+                    Path.of("kafka-broker/target/kafka-broker.classpath"))
+                .filter(Files::isRegularFile)
+                .findFirst()
+                .orElse(Path.of("part5-enterprise/kafka-broker/target/kafka-broker.classpath"));
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(
           "The Kafka broker's class path file is missing: "
               + file.toAbsolutePath()
-              + ". Build it with: mvn -pl part5-enterprise -am package -DskipTests");
+              + ". Build it with: mvn -pl part5-enterprise/kafka-broker package");
     }
     try {
       String cp = Files.readString(file, StandardCharsets.UTF_8).trim();

@@ -61,9 +61,13 @@ class KafkaBrokerIT {
     try {
       assertThatThrownBy(() -> KafkaBroker.start(Path.of("target/never")))
           .hasMessageContaining("no/such/file.classpath")
-          .hasMessageContaining("mvn -pl part5-enterprise -am package");
+          .hasMessageContaining("mvn -pl part5-enterprise/kafka-broker package");
     } finally {
-      System.setProperty(KafkaBroker.CLASSPATH_PROPERTY, old);
+      if (old == null) {
+        System.clearProperty(KafkaBroker.CLASSPATH_PROPERTY);
+      } else {
+        System.setProperty(KafkaBroker.CLASSPATH_PROPERTY, old);
+      }
     }
   }
 }
