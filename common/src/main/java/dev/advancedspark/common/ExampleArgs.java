@@ -66,9 +66,7 @@ public final class ExampleArgs {
           String.format("  --%-22s %s (default: %s)%n", o.name(), o.help(), o.defaultValue()));
     }
     if (sparkOptions) {
-      sb.append(
-          String.format(
-              "  --%-22s %s%n", "master URL", "Spark master (default: local[*], or spark.master)"));
+      sb.append(String.format("  --%-22s %s%n", "master URL", "Spark master (default: local[*])"));
       sb.append(String.format("  --%-22s %s%n", "conf KEY=VALUE", "any Spark setting; repeatable"));
       sb.append(
           String.format(

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.substring;
 
 import dev.advancedspark.benchmarks.SparkBenchmark;
 import dev.advancedspark.common.SqlConfs;
+import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.plan.Plans;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,7 +133,7 @@ public final class SparkGroupBy implements GroupByEngine {
             yield spark.read().parquet(coded.toAbsolutePath().toString());
           }
         };
-    SparkBenchmark.runToNoop(loaded);
+    Sinks.runToNoop(loaded);
     return loaded;
   }
 
@@ -183,7 +184,7 @@ public final class SparkGroupBy implements GroupByEngine {
 
   @Override
   public Object run(Question q) {
-    SqlConfs.with(spark, conf, () -> SparkBenchmark.runToNoop(query(q)));
+    SqlConfs.with(spark, conf, () -> Sinks.runToNoop(query(q)));
     return null;
   }
 

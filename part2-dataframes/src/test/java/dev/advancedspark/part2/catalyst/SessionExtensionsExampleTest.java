@@ -5,6 +5,7 @@ import static dev.advancedspark.common.testkit.DataFrameAssert.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.advancedspark.common.plan.Plans;
 import dev.advancedspark.common.testkit.SharedSpark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -66,11 +67,11 @@ class SessionExtensionsExampleTest {
     assertThat(runs.numEffectiveInvocations()).isPositive();
     assertThat(SessionExtensionsExample.ruleRuns(withoutRule).numInvocations()).isZero();
     assertThat(
-            LogicalPlans.expressions(withRule.queryExecution().optimizedPlan()).stream()
+            Plans.expressions(withRule.queryExecution().optimizedPlan()).stream()
                 .filter(Divide.class::isInstance))
         .isEmpty();
     assertThat(
-            LogicalPlans.expressions(withoutRule.queryExecution().optimizedPlan()).stream()
+            Plans.expressions(withoutRule.queryExecution().optimizedPlan()).stream()
                 .filter(Divide.class::isInstance))
         .hasSize(1);
     assertThatDataFrame(withRule).hasSameRowsAs(withoutRule);
@@ -84,7 +85,7 @@ class SessionExtensionsExampleTest {
     assertThat(widening.schema().apply("d").dataType().sql()).isNotEqualTo("DECIMAL(10,2)");
     assertThat(SessionExtensionsExample.ruleRuns(widening).numEffectiveInvocations()).isZero();
     assertThat(
-            LogicalPlans.expressions(widening.queryExecution().optimizedPlan()).stream()
+            Plans.expressions(widening.queryExecution().optimizedPlan()).stream()
                 .filter(Divide.class::isInstance))
         .hasSize(1);
   }
