@@ -16,7 +16,7 @@ import java.util.Map;
  * Examples#run} prints it and exits with status 2.
  *
  * <pre>{@code
- * ExampleArgs spec = ExampleArgs.forExample("BroadcastJoinExample")
+ * ExampleArgs spec = ExampleArgs.forExample("JoinStrategiesExample")
  *     .option("rows", "1000000", "rows in the fact table");
  * ExampleArgs.Parsed parsed = spec.parse(args);
  * long rows = parsed.getLong("rows");
@@ -45,6 +45,11 @@ public final class ExampleArgs {
    */
   public static ExampleArgs forTool(String exampleName) {
     return new ExampleArgs(exampleName, false);
+  }
+
+  /** The example's name, as {@code bin/run-example} takes it and as its app name. */
+  public String exampleName() {
+    return exampleName;
   }
 
   /** Declares {@code --name value}; {@code defaultValue} is used when the option is absent. */

@@ -24,7 +24,8 @@ class SessionExtensionsExampleTest {
   @BeforeAll
   static void buildExtendedSession() {
     extended =
-        SessionExtensionsExample.withExtensions(SharedSpark.session(), new Part2Extensions());
+        SessionExtensionsExample.withExtensions(
+            SharedSpark.session(), new DivisionRuleAndEmailDomainExtensions());
   }
 
   @AfterAll
@@ -46,7 +47,7 @@ class SessionExtensionsExampleTest {
     // The trap this lesson avoids: no error, just a session that lacks the extensions.
     SparkSession same =
         org.apache.spark.sql.classic.SparkSession.builder()
-            .withExtensions(new Part2Extensions())
+            .withExtensions(new DivisionRuleAndEmailDomainExtensions())
             .getOrCreate();
 
     assertThat(same).isSameAs(shared);

@@ -1,10 +1,13 @@
-package dev.advancedspark.common.data;
+package dev.advancedspark.common.examples;
 
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
+import dev.advancedspark.common.data.DataFiles;
+import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.data.Skew;
 import dev.advancedspark.common.io.SparkFolders;
 import java.nio.file.Path;
 import java.util.Locale;
