@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * What {@link StandaloneCluster.Builder} was asked for, checked and frozen: the one input of the
  * launcher, the master client and the application profile.
  *
- * @param workDir absolute once {@link #prepareWorkDir()} has run
+ * @param workDir the cluster's folder (absolute)
  * @param masterPort 0 for a free port
  * @param webUiPort 0 for a free port
  */
@@ -34,6 +34,7 @@ record ClusterSpec(
   private static final Pattern MEMORY = Pattern.compile("\\d+[mMgG]");
 
   ClusterSpec {
+    workDir = workDir.toAbsolutePath();
     masterConf = Map.copyOf(masterConf);
     workerConf = Map.copyOf(workerConf);
     if (workers < 1 || coresPerWorker < 1) {
@@ -58,30 +59,17 @@ record ClusterSpec(
   }
 
   /**
-   * Wipes and recreates the work folder (logs, the fake {@code SPARK_HOME} whose empty {@code
-   * jars/} the workers insist on) and returns the spec with its absolute path.
+   * Wipes and recreates the work folder: logs, and the fake {@code SPARK_HOME} whose empty {@code
+   * jars/} the workers insist on.
    */
-  ClusterSpec prepareWorkDir() {
+  void prepareWorkDir() {
     SparkFolders.deleteRecursively(workDir);
     try {
       Files.createDirectories(workDir.resolve("spark-home").resolve("jars"));
-      Files.createDirectories(workDir.resolve("logs"));
+      Files.createDirectories(logDir());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare the cluster folder " + workDir, e);
     }
-    return new ClusterSpec(
-        workers,
-        coresPerWorker,
-        memoryPerWorker,
-        workDir.toAbsolutePath(),
-        masterPort,
-        webUiPort,
-        masterConf,
-        workerConf,
-        masterTimeout,
-        workerTimeout,
-        classPath,
-        daemonHeap);
   }
 
   Path logDir() {

@@ -171,19 +171,19 @@ public final class StandaloneCluster implements AutoCloseable {
     public StandaloneCluster start() {
       ClusterSpec spec =
           new ClusterSpec(
-                  workers,
-                  coresPerWorker,
-                  memoryPerWorker,
-                  workDir,
-                  masterPort,
-                  webUiPort,
-                  masterConf,
-                  workerConf,
-                  masterTimeout,
-                  workerTimeout,
-                  classPath,
-                  "256m")
-              .prepareWorkDir();
+              workers,
+              coresPerWorker,
+              memoryPerWorker,
+              workDir,
+              masterPort,
+              webUiPort,
+              masterConf,
+              workerConf,
+              masterTimeout,
+              workerTimeout,
+              classPath,
+              "256m");
+      spec.prepareWorkDir();
       DaemonLauncher launcher = new DaemonLauncher(spec);
       int attempts = spec.fixedPorts() ? 1 : 3;
       for (int attempt = 1; ; attempt++) {
