@@ -1,16 +1,10 @@
 package dev.advancedspark.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.advancedspark.common.SparkSessions;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -90,26 +84,16 @@ public abstract class SparkBenchmark {
     return spark;
   }
 
-  /** The session settings every benchmark starts from, plus {@code conf}. */
+  /**
+   * The session settings every benchmark starts from ({@link SparkSessions#benchmarkConf}: UI off,
+   * loopback, scratch space under {@link #WORK}), plus {@code conf}.
+   */
   public static SparkSession session(String appName, Map<String, String> conf) {
-    Map<String, String> all = new LinkedHashMap<>();
-    all.put("spark.ui.enabled", "false");
-    all.put("spark.ui.showConsoleProgress", "false");
-    all.put("spark.driver.host", "127.0.0.1");
-    all.put("spark.driver.bindAddress", "127.0.0.1");
-    all.put("spark.local.dir", WORK.resolve("spark-local").toString());
-    all.put("spark.sql.warehouse.dir", WORK.resolve("spark-warehouse").toString());
-    all.putAll(conf);
+    Map<String, String> all = SparkSessions.benchmarkConf(WORK, conf);
     if (REUSE_SESSION) {
       return reusedSession(appName, all);
     }
-    return build(appName, all);
-  }
-
-  private static SparkSession build(String appName, Map<String, String> all) {
-    SparkSession.Builder builder = SparkSession.builder().appName(appName).master("local[2]");
-    all.forEach(builder::config);
-    return builder.getOrCreate();
+    return SparkSessions.forBenchmark(appName, WORK, all);
   }
 
   private static synchronized SparkSession reusedSession(String appName, Map<String, String> all) {
@@ -125,7 +109,7 @@ public abstract class SparkBenchmark {
       shared = null;
     }
     if (shared == null) {
-      shared = build(appName, start);
+      shared = SparkSessions.forBenchmark(appName, WORK, start);
       sharedStartConf = start;
     }
     SparkSession fresh = shared.newSession();
@@ -157,29 +141,9 @@ public abstract class SparkBenchmark {
     }
   }
 
-  /**
-   * Runs {@code ds} to the end without collecting rows: the {@code noop} sink makes Spark compute
-   * every column of every row, where {@code count()} would let column pruning skip work.
-   */
-  public static void runToNoop(Dataset<?> ds) {
-    ds.write().format("noop").mode("overwrite").save();
-  }
-
   /** Fails the trial: the case would not measure what its name says. */
   public static IllegalStateException wrongVariant(String expected, Object actual) {
     return new IllegalStateException(
         "Benchmark set-up check failed: expected " + expected + " but Spark ran " + actual);
-  }
-
-  /** Deletes a folder under {@link #WORK} (or anywhere) and everything in it. */
-  public static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

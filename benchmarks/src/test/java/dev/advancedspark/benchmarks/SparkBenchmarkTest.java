@@ -2,6 +2,7 @@ package dev.advancedspark.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.advancedspark.benchmarks.baselines.EngineComparisonBenchmark;
 import dev.advancedspark.benchmarks.baselines.GroupByBenchmark;
 import dev.advancedspark.benchmarks.caching.CachingBenchmark;
 import dev.advancedspark.benchmarks.caching.CheckpointBenchmark;
@@ -26,7 +27,8 @@ class SparkBenchmarkTest {
           CachingBenchmark.class,
           CheckpointBenchmark.class,
           SerializationBenchmark.class,
-          GroupByBenchmark.class);
+          GroupByBenchmark.class,
+          EngineComparisonBenchmark.class);
 
   @Test
   void forkedJvmsGetExactlySparksOwnJava17Flags() {

@@ -16,7 +16,7 @@ import java.util.Map;
  * Examples#run} prints it and exits with status 2.
  *
  * <pre>{@code
- * ExampleArgs spec = ExampleArgs.forExample("BroadcastJoinExample")
+ * ExampleArgs spec = ExampleArgs.forExample("JoinStrategiesExample")
  *     .option("rows", "1000000", "rows in the fact table");
  * ExampleArgs.Parsed parsed = spec.parse(args);
  * long rows = parsed.getLong("rows");
@@ -47,6 +47,11 @@ public final class ExampleArgs {
     return new ExampleArgs(exampleName, false);
   }
 
+  /** The example's name, as {@code bin/run-example} takes it and as its app name. */
+  public String exampleName() {
+    return exampleName;
+  }
+
   /** Declares {@code --name value}; {@code defaultValue} is used when the option is absent. */
   public ExampleArgs option(String name, String defaultValue, String help) {
     options.put(name, new Option(name, defaultValue, help));
@@ -66,9 +71,7 @@ public final class ExampleArgs {
           String.format("  --%-22s %s (default: %s)%n", o.name(), o.help(), o.defaultValue()));
     }
     if (sparkOptions) {
-      sb.append(
-          String.format(
-              "  --%-22s %s%n", "master URL", "Spark master (default: local[*], or spark.master)"));
+      sb.append(String.format("  --%-22s %s%n", "master URL", "Spark master (default: local[*])"));
       sb.append(String.format("  --%-22s %s%n", "conf KEY=VALUE", "any Spark setting; repeatable"));
       sb.append(
           String.format(

@@ -65,7 +65,7 @@ public final class ExampleLauncher {
     }
   }
 
-  /** "joins" finds BroadcastJoinExample; "EnvCheck" finds EnvironmentCheckExample. */
+  /** "joins" finds JoinStrategiesExample; "EnvCheck" finds EnvironmentCheckExample. */
   static boolean isCloseTo(String candidate, String query) {
     String c = candidate.toLowerCase();
     String q = query.toLowerCase().replace("example", "");

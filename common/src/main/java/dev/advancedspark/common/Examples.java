@@ -10,10 +10,16 @@ import org.apache.spark.sql.SparkSession;
  * stop the session, and turn a reader's mistake into a message instead of a stack trace.
  *
  * <pre>{@code
+ * static final ExampleArgs ARGS = ExampleArgs.forExample("TopCustomersExample").option("n", "10", "top n");
+ *
  * public static void main(String[] args) {
- *   Examples.run(args, SPEC, (spark, opts) -> print(topCustomers(orders(spark), opts.getInt("n"))));
+ *   Examples.run(args, ARGS, (spark, opts) -> print(topCustomers(orders(spark), opts.getInt("n"))));
  * }
  * }</pre>
+ *
+ * <p>The pieces, by role: {@link ExampleArgs} declares and parses an example's options; this class
+ * runs its {@code main}; {@link RunnableExample} marks a class as an example, and {@link
+ * ExampleLauncher} (behind {@code bin/run-example}) finds and starts it by its simple name.
  *
  * <p>Set {@code EXAMPLE_DEBUG=1} to see the full stack trace of an unexpected failure.
  */
@@ -21,6 +27,21 @@ public final class Examples {
 
   private Examples() {}
 
+  /** Runs an example whose app name is the name {@code spec} was declared with; exits on error. */
+  public static void run(
+      String[] args, ExampleArgs spec, BiConsumer<SparkSession, ExampleArgs.Parsed> body) {
+    run(args, spec, spec.exampleName(), body);
+  }
+
+  /** Like {@link #run(String[], ExampleArgs, BiConsumer)}, returning the exit status. */
+  public static int runAndReport(
+      String[] args, ExampleArgs spec, BiConsumer<SparkSession, ExampleArgs.Parsed> body) {
+    return runAndReport(args, spec, spec.exampleName(), body);
+  }
+
+  /**
+   * Runs an example under {@code appName}; exits with 2 after a usage error and 1 after a failure.
+   */
   public static void run(
       String[] args,
       ExampleArgs spec,

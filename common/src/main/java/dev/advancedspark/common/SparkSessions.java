@@ -7,17 +7,27 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one place that builds a {@link SparkSession} for examples, tests and benchmarks.
+ * The one place that builds a {@link SparkSession}: for examples ({@link #forExample}), tests
+ * ({@link #forTests}, behind the test kit's {@code SharedSpark}), benchmarks ({@link
+ * #forBenchmark}) and applications on the kit's standalone cluster ({@link #clusterProfile}, used
+ * by {@code StandaloneCluster.session}).
  *
- * <p>On a laptop it gives {@code local[*]} with few shuffle partitions, everything written under
- * {@code target/}. On a cluster ({@code --master spark://...}, or {@code spark.master} set by
- * spark-submit) it adds nothing that would fight the cluster's own settings. {@code --conf k=v}
- * always wins.
+ * <p>Every profile binds the driver to 127.0.0.1 and writes scratch space and the warehouse under a
+ * {@code target/} folder. On a laptop an example gets {@code local[*]} with few shuffle partitions;
+ * on a cluster ({@code --master spark://...}) it adds nothing that would fight the cluster's own
+ * settings. {@code --conf k=v} always wins. Settings come from arguments only: the master is {@code
+ * --master} or {@code local[*]}, never a system property.
  */
 public final class SparkSessions {
 
   /** Where examples write: the {@code target/} folder of the working directory. */
   public static final Path TARGET = Path.of("target");
+
+  /** The master an example gets when no {@code --master} is given. */
+  public static final String DEFAULT_MASTER = "local[*]";
+
+  /** The master of tests and benchmarks: two cores, as on a small CI runner. */
+  public static final String SMALL_LOCAL_MASTER = "local[2]";
 
   /** What an example was asked for on its command line. */
   public record Settings(
@@ -35,10 +45,8 @@ public final class SparkSessions {
 
   /** A session for an example's {@code main}: local by default, a cluster when asked. */
   public static SparkSession forExample(Settings settings) {
-    String master = settings.master();
-    if (master == null) {
-      master = System.getProperty("spark.master", "local[*]");
-    }
+    String master =
+        resolveMaster(settings.master(), System.getProperty("spark.master"), settings.appName());
     Map<String, String> conf = new LinkedHashMap<>();
     if (master.startsWith("local")) {
       conf.putAll(localDefaults());
@@ -49,36 +57,80 @@ public final class SparkSessions {
       conf.putAll(eventLogConf(TARGET.resolve("spark-events")));
     }
     conf.putAll(settings.conf());
-    return build(settings.appName(), master, conf);
+    return builder(settings.appName(), master, conf).getOrCreate();
   }
 
   /**
-   * A small, quiet, deterministic local session: {@code local[2]}, UI off, 4 shuffle partitions.
-   * The test kit's shared session is built here, so tests and benchmarks see the same defaults.
+   * The master of an example: {@code --master}, else {@link #DEFAULT_MASTER}. A master set outside
+   * the arguments ({@code spark-submit --master}, {@code -Dspark.master}) is not taken silently:
+   * when it differs, the example stops and says to pass {@code --master}, rather than running on
+   * another cluster than the reader believes.
+   *
+   * @param requested {@code --master}, or null
+   * @param setElsewhere the {@code spark.master} system property, or null
    */
-  public static SparkSession forTests(String appName, Path workDir) {
-    Map<String, String> conf = new LinkedHashMap<>(localDefaults());
-    conf.put("spark.ui.enabled", "false");
-    conf.put("spark.ui.showConsoleProgress", "false");
-    conf.put("spark.sql.shuffle.partitions", "4");
-    conf.put("spark.default.parallelism", "4");
-    conf.put(
-        "spark.sql.warehouse.dir", workDir.resolve("spark-warehouse").toAbsolutePath().toString());
-    conf.put("spark.local.dir", workDir.resolve("spark-local").toAbsolutePath().toString());
-    return build(appName, "local[2]", conf);
+  static String resolveMaster(String requested, String setElsewhere, String appName) {
+    String master = requested != null ? requested : DEFAULT_MASTER;
+    if (requested == null && setElsewhere != null && !setElsewhere.equals(master)) {
+      throw UsageException.problem(
+          "spark.master is set to '"
+              + setElsewhere
+              + "' outside the arguments (spark-submit --master or -Dspark.master), but "
+              + appName
+              + " takes its master from its own arguments: add '--master "
+              + setElsewhere
+              + "' after the class or jar name.");
+    }
+    return master;
   }
 
-  /** Settings that make a local session predictable on a laptop or a CI runner. */
-  static Map<String, String> localDefaults() {
-    Map<String, String> conf = new LinkedHashMap<>();
-    // A laptop has a handful of cores: 200 shuffle partitions would mean 200 tiny tasks.
-    conf.put("spark.sql.shuffle.partitions", "8");
-    // Bind to loopback: no surprise from a hostname that resolves to a far-away interface.
-    conf.put("spark.driver.host", "127.0.0.1");
-    conf.put("spark.driver.bindAddress", "127.0.0.1");
-    conf.put("spark.local.dir", TARGET.resolve("spark-local").toAbsolutePath().toString());
-    conf.put("spark.ui.showConsoleProgress", "false");
+  /**
+   * A small, quiet, deterministic local session: {@code local[2]}, UI off, 4 shuffle partitions,
+   * scratch space and warehouse under {@code workDir}. The test kit's shared session is built here.
+   */
+  public static SparkSession forTests(String appName, Path workDir) {
+    Map<String, String> conf = quietLoopback(workDir);
+    conf.put("spark.sql.shuffle.partitions", "4");
+    conf.put("spark.default.parallelism", "4");
+    return builder(appName, SMALL_LOCAL_MASTER, conf).getOrCreate();
+  }
+
+  /**
+   * The settings of a benchmark trial's session: UI off, loopback only, scratch space and warehouse
+   * under {@code workDir}, then {@code overrides} (which win, start-only settings included).
+   */
+  public static Map<String, String> benchmarkConf(Path workDir, Map<String, String> overrides) {
+    Map<String, String> conf = quietLoopback(workDir);
+    conf.putAll(overrides);
     return conf;
+  }
+
+  /**
+   * A {@code local[2]} benchmark session: {@link #benchmarkConf} of {@code workDir} and {@code
+   * conf}.
+   */
+  public static SparkSession forBenchmark(String appName, Path workDir, Map<String, String> conf) {
+    return builder(appName, SMALL_LOCAL_MASTER, benchmarkConf(workDir, conf)).getOrCreate();
+  }
+
+  /**
+   * The driver side of an application on a loopback cluster (the kit's {@code StandaloneCluster}):
+   * UI off, driver bound to 127.0.0.1, driver scratch space and warehouse under {@code workDir}.
+   * The cluster adds its executor settings.
+   */
+  public static Map<String, String> clusterProfile(Path workDir) {
+    return quietLoopback(workDir);
+  }
+
+  /**
+   * A session builder with {@code conf} applied: add settings (or extensions), then {@code
+   * getOrCreate()}. Every session of this repository starts here.
+   */
+  public static SparkSession.Builder builder(
+      String appName, String master, Map<String, String> conf) {
+    SparkSession.Builder builder = SparkSession.builder().appName(appName).master(master);
+    conf.forEach(builder::config);
+    return builder;
   }
 
   /**
@@ -98,9 +150,30 @@ public final class SparkSessions {
         dir.toAbsolutePath().toUri().toString());
   }
 
-  private static SparkSession build(String appName, String master, Map<String, String> conf) {
-    SparkSession.Builder builder = SparkSession.builder().appName(appName).master(master);
-    conf.forEach(builder::config);
-    return builder.getOrCreate();
+  /** Settings that make a local example session predictable on a laptop or a CI runner. */
+  static Map<String, String> localDefaults() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    // A laptop has a handful of cores: 200 shuffle partitions would mean 200 tiny tasks.
+    conf.put("spark.sql.shuffle.partitions", "8");
+    conf.putAll(loopback());
+    conf.put("spark.local.dir", TARGET.resolve("spark-local").toAbsolutePath().toString());
+    conf.put("spark.ui.showConsoleProgress", "false");
+    return conf;
+  }
+
+  /** Loopback, no UI, no progress bar, everything written under {@code workDir}. */
+  private static Map<String, String> quietLoopback(Path workDir) {
+    Map<String, String> conf = new LinkedHashMap<>(loopback());
+    conf.put("spark.ui.enabled", "false");
+    conf.put("spark.ui.showConsoleProgress", "false");
+    conf.put("spark.local.dir", workDir.resolve("spark-local").toAbsolutePath().toString());
+    conf.put(
+        "spark.sql.warehouse.dir", workDir.resolve("spark-warehouse").toAbsolutePath().toString());
+    return conf;
+  }
+
+  /** Bind to loopback: no surprise from a hostname that resolves to a far-away interface. */
+  private static Map<String, String> loopback() {
+    return Map.of("spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1");
   }
 }

@@ -114,4 +114,17 @@ class ExampleArgsTest {
 
     assertThat(status).isEqualTo(2);
   }
+
+  @Test
+  void theExampleNameIsSaidOnceAndServesAsAppName() {
+    // when an example is run without repeating its name
+    int status =
+        Examples.runAndReport(
+            new String[] {"--rows", "x"}, spec, (spark, opts) -> opts.getLong("rows"));
+
+    // then the usage error is reported before any session, and the name comes from the spec
+    assertThat(status).isEqualTo(2);
+    assertThat(spec.exampleName()).isEqualTo("DemoExample");
+    assertThat(spec.usage()).startsWith("Usage: bin/run-example DemoExample");
+  }
 }

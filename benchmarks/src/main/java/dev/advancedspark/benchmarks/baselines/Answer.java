@@ -19,7 +19,7 @@ public record Answer(SortedMap<String, double[]> groups) {
    * The first difference with {@code other} beyond a relative tolerance, or null when the answers
    * agree (sums of doubles differ in the last bits between engines: they add in another order).
    */
-  public String differenceFrom(Answer other, double tolerance) {
+  public String firstDifference(Answer other, double tolerance) {
     if (!groups.keySet().equals(other.groups.keySet())) {
       return "different groups: " + groups.size() + " vs " + other.groups.size();
     }

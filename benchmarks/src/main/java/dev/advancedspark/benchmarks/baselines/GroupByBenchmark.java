@@ -70,14 +70,16 @@ public class GroupByBenchmark extends SparkBenchmark {
   /** Builds an engine by its result name. */
   public static GroupByEngine create(String engine, SparkSession spark, Path data) {
     return switch (engine) {
-      case "spark-default" -> new SparkGroupBy(spark, data, SparkGroupBy.Variant.DEFAULT, WORK);
-      case "spark-tuned" -> new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED, WORK);
+      case "spark-default" ->
+          new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.DEFAULT, WORK);
+      case "spark-tuned" ->
+          new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.TUNED, WORK);
       case "spark-tuned-default-map" ->
-          new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED_DEFAULT_MAP, WORK);
+          new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.TUNED_DEFAULT_MAP, WORK);
       case "spark-tuned-parquet" ->
-          new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED_PARQUET, WORK);
-      case "duckdb" -> new DuckDbGroupBy(data, DUCKDB_THREADS);
-      case "java" -> new PlainJavaGroupBy(data);
+          new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.TUNED_PARQUET, WORK);
+      case "duckdb" -> new DuckDbGroupByEngine(data, DUCKDB_THREADS);
+      case "java" -> new SingleThreadGroupByEngine(data);
       default -> throw new IllegalArgumentException("unknown engine " + engine);
     };
   }

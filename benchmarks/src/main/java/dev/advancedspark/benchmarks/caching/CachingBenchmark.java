@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.sum;
 import dev.advancedspark.benchmarks.SparkBenchmark;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.plan.Plans;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -84,7 +85,7 @@ public class CachingBenchmark extends SparkBenchmark {
     Dataset<Row> base = base(spark, rows, input);
     persist(base, level);
     for (int i = 0; i < reuses; i++) {
-      runToNoop(reuse(base, i));
+      Sinks.runToNoop(reuse(base, i));
     }
     base.unpersist(true);
   }

@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.advancedspark.benchmarks.SparkBenchmark;
+import dev.advancedspark.common.io.Sinks;
+import dev.advancedspark.common.io.SparkFolders;
 import dev.advancedspark.common.plan.JoinStrategy;
 import dev.advancedspark.common.plan.Plans;
 import java.util.Map;
@@ -50,7 +52,7 @@ public class CheckpointBenchmark extends SparkBenchmark {
     startSpark("CheckpointBenchmark", Map.of("spark.sql.shuffle.partitions", "4"));
     spark.sparkContext().setCheckpointDir(WORK.resolve("checkpoints").toString());
     corrections = corrections(spark).cache();
-    runToNoop(corrections);
+    Sinks.runToNoop(corrections);
     Dataset<Row> result = truncate(iterate(spark, corrections, rows, steps), mode);
     SparkPlan plan = Plans.finalPlan(action(result, 0));
     long joins =
@@ -63,14 +65,14 @@ public class CheckpointBenchmark extends SparkBenchmark {
 
   @Override
   protected void beforeStop() {
-    deleteRecursively(WORK.resolve("checkpoints"));
+    SparkFolders.deleteRecursively(WORK.resolve("checkpoints"));
   }
 
   @Benchmark
   public void iterateThenAct() {
     Dataset<Row> result = truncate(iterate(spark, corrections, rows, steps), mode);
     for (int i = 0; i < ACTIONS; i++) {
-      runToNoop(action(result, i));
+      Sinks.runToNoop(action(result, i));
     }
   }
 

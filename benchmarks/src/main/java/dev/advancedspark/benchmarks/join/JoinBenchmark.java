@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import dev.advancedspark.benchmarks.SparkBenchmark;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.io.Sinks;
+import dev.advancedspark.common.io.SparkFolders;
 import dev.advancedspark.common.plan.JoinStrategy;
 import dev.advancedspark.common.plan.Plans;
 import java.util.List;
@@ -78,15 +80,15 @@ public class JoinBenchmark extends SparkBenchmark {
     } else {
       orders = o.cache();
       customers = c.cache();
-      runToNoop(orders);
-      runToNoop(customers);
+      Sinks.runToNoop(orders);
+      Sinks.runToNoop(customers);
     }
     verify(join(orders, customers, strategy), strategy);
   }
 
   @Benchmark
   public void join() {
-    runToNoop(join(orders, customers, strategy));
+    Sinks.runToNoop(join(orders, customers, strategy));
   }
 
   /** The SQL settings of the suite: no automatic broadcast, the strategy comes from the hint. */
@@ -142,7 +144,7 @@ public class JoinBenchmark extends SparkBenchmark {
    */
   public static Dataset<Row> saveBucketed(SparkSession spark, Dataset<Row> df, String table) {
     spark.sql("DROP TABLE IF EXISTS " + table);
-    deleteRecursively(
+    SparkFolders.deleteRecursively(
         java.nio.file.Path.of(spark.conf().get("spark.sql.warehouse.dir").replace("file:", ""))
             .resolve(table));
     df.repartition(PARTITIONS, col("customer_id"))

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.advancedspark.benchmarks.SparkBenchmark;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.plan.Plans;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -51,7 +52,7 @@ public class RepartitionVsCoalesceBenchmark extends SparkBenchmark {
 
   @Benchmark
   public void reducePartitions() {
-    runToNoop(reduce(upstream(spark, rows), op, target));
+    Sinks.runToNoop(reduce(upstream(spark, rows), op, target));
   }
 
   /** Generated orders (16 partitions from the session's default parallelism), filtered. */

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import dev.advancedspark.benchmarks.SparkBenchmark;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.plan.Plans;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +54,13 @@ public class ShufflePartitionsBenchmark extends SparkBenchmark {
         DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(Math.max(1, rows / 4)))
             .select("customer_id", "amount", "quantity")
             .cache();
-    runToNoop(orders);
+    Sinks.runToNoop(orders);
     verify(aggregate(orders), mode);
   }
 
   @Benchmark
   public void aggregate() {
-    runToNoop(aggregate(orders));
+    Sinks.runToNoop(aggregate(orders));
   }
 
   // tag::shuffle-modes[]

@@ -23,12 +23,13 @@ class GroupByAnswersTest {
     SparkSession spark = SharedSpark.session();
     Path dir = SharedSpark.scratch("groupby");
     Path data = GroupByData.ensure(spark, GroupByData.parquet(dir, ROWS, K), ROWS, K);
-    engines.add(new SparkGroupBy(spark, data, SparkGroupBy.Variant.DEFAULT, dir));
-    engines.add(new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED, dir));
-    engines.add(new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED_PARQUET, dir));
-    engines.add(new SparkGroupBy(spark, data, SparkGroupBy.Variant.TUNED_DEFAULT_MAP, dir));
-    engines.add(new DuckDbGroupBy(data, 2));
-    engines.add(new PlainJavaGroupBy(data));
+    engines.add(new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.DEFAULT, dir));
+    engines.add(new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.TUNED, dir));
+    engines.add(new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.TUNED_PARQUET, dir));
+    engines.add(
+        new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.TUNED_DEFAULT_MAP, dir));
+    engines.add(new DuckDbGroupByEngine(data, 2));
+    engines.add(new SingleThreadGroupByEngine(data));
   }
 
   @AfterAll
@@ -53,7 +54,7 @@ class GroupByAnswersTest {
       // K groups for id1 (q1), up to K * K pairs (q2), rows / K values of id3 (q3)
       assertThat(expected.groups()).as(q.name()).hasSizeGreaterThan(1);
       for (GroupByEngine e : engines) {
-        assertThat(e.answer(q).differenceFrom(expected, 1e-9)).as(e.name() + " " + q).isNull();
+        assertThat(e.answer(q).firstDifference(expected, 1e-9)).as(e.name() + " " + q).isNull();
       }
     }
   }
@@ -63,6 +64,6 @@ class GroupByAnswersTest {
     // A guard against a comparison that always passes.
     Answer q1 = engines.get(5).answer(Question.Q1);
     Answer q4 = engines.get(5).answer(Question.Q4);
-    assertThat(q1.differenceFrom(q4, 1e-9)).isNotNull();
+    assertThat(q1.firstDifference(q4, 1e-9)).isNotNull();
   }
 }

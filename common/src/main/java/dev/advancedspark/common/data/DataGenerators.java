@@ -140,6 +140,14 @@ public final class DataGenerators {
   }
 
   /**
+   * The orders with the day each was placed ({@code order_date}, from {@code order_ts}): the
+   * partition column of the file-layout lessons.
+   */
+  public static Dataset<Row> withOrderDate(Dataset<Row> orders) {
+    return orders.withColumn("order_date", functions.to_date(functions.col("order_ts")));
+  }
+
+  /**
    * Orders: order_id, customer_id (skewed as asked), product_id, quantity (1..10), amount, order_ts
    * (within 90 days from 2026-01-01), status. With a null fraction, that share of rows has a null
    * customer_id and a null amount.

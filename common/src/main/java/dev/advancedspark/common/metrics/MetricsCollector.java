@@ -1,17 +1,17 @@
 package dev.advancedspark.common.metrics;
 
+import dev.advancedspark.common.io.Sinks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import org.apache.spark.SparkContext;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -54,20 +54,21 @@ public final class MetricsCollector extends SparkListener {
 
   /** Runs {@code block} and returns its result with the metrics of every task it ran. */
   public static <T> Measured<T> measure(SparkSession spark, Supplier<T> block) {
-    SparkContext sc = spark.sparkContext();
     MetricsCollector collector = new MetricsCollector();
-    drain(sc);
-    sc.addSparkListener(collector);
-    long start = System.nanoTime();
-    T result;
-    try {
-      result = block.get();
-    } finally {
-      drain(sc);
-      sc.removeSparkListener(collector);
-    }
-    long wall = (System.nanoTime() - start) / 1_000_000;
-    return new Measured<>(result, collector.snapshot(), wall);
+    long[] wall = new long[1];
+    T result =
+        Listeners.during(
+            spark.sparkContext(),
+            collector,
+            () -> {
+              long start = System.nanoTime();
+              try {
+                return block.get();
+              } finally {
+                wall[0] = (System.nanoTime() - start) / 1_000_000;
+              }
+            });
+    return new Measured<>(result, collector.snapshot(), wall[0]);
   }
 
   /** Runs {@code block} and returns the metrics of every task it ran. */
@@ -81,13 +82,22 @@ public final class MetricsCollector extends SparkListener {
         .metrics();
   }
 
-  /** Waits (up to 30 s) until the listener bus has delivered every event posted so far. */
-  static void drain(SparkContext sc) {
-    try {
-      sc.listenerBus().waitUntilEmpty(30_000);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Spark listener bus did not drain within 30 s", e);
-    }
+  /**
+   * Runs {@code ds} to the end ({@link Sinks#runToNoop}: every column of every row computed, no row
+   * collected) and returns what it cost.
+   */
+  public static Measured<Void> measureFullRun(Dataset<?> ds) {
+    return measure(
+        ds.sparkSession(),
+        () -> {
+          Sinks.runToNoop(ds);
+          return null;
+        });
+  }
+
+  /** The metrics of {@link #measureFullRun}: a query run to the end, nothing collected. */
+  public static RunMetrics metricsOfFullRun(Dataset<?> ds) {
+    return measureFullRun(ds).metrics();
   }
 
   @Override

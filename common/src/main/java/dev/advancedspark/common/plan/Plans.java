@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.FileSourceScanExec;
+import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
@@ -180,6 +183,78 @@ public final class Plans {
    */
   public static boolean readsCache(SparkPlan plan) {
     return !find(plan, InMemoryTableScanExec.class).isEmpty();
+  }
+
+  // ---- the four phases, and logical plans -------------------------------------------------
+
+  /**
+   * The four plans Catalyst makes for one query, in order: parsed (names not yet resolved: {@code
+   * 'UnresolvedRelation}), analyzed (names bound to the catalog, every attribute with an id and a
+   * type), optimized (rule-based rewrites: constants folded, filters pushed down, columns pruned)
+   * and physical (the operators that run, chosen by strategies and cost).
+   */
+  public record Phases(
+      LogicalPlan parsed, LogicalPlan analyzed, LogicalPlan optimized, SparkPlan physical) {
+
+    /** The four trees under headings, as {@code EXPLAIN EXTENDED} prints them. */
+    public String describe() {
+      return "== Parsed Logical Plan ==\n"
+          + parsed.treeString()
+          + "\n== Analyzed Logical Plan ==\n"
+          + analyzed.treeString()
+          + "\n== Optimized Logical Plan ==\n"
+          + optimized.treeString()
+          + "\n== Physical Plan ==\n"
+          + physical.treeString();
+    }
+  }
+
+  /** The four plans of {@code query}, without running it. */
+  public static Phases phases(Dataset<?> query) {
+    QueryExecution qe = query.queryExecution();
+    return new Phases(qe.logical(), qe.analyzed(), qe.optimizedPlan(), qe.executedPlan());
+  }
+
+  /** Every node of a logical plan, depth first, parents before children. */
+  public static List<LogicalPlan> nodes(LogicalPlan plan) {
+    List<LogicalPlan> out = new ArrayList<>();
+    walkLogical(plan, out);
+    return out;
+  }
+
+  private static void walkLogical(LogicalPlan node, List<LogicalPlan> out) {
+    out.add(node);
+    for (LogicalPlan child : children(node)) {
+      walkLogical(child, out);
+    }
+  }
+
+  /** The direct children of a logical plan node, as a Java list. */
+  public static List<LogicalPlan> children(LogicalPlan node) {
+    return CollectionConverters.asJava(node.children());
+  }
+
+  /** The nodes of one logical operator type (e.g. {@code Filter.class}, {@code Join.class}). */
+  public static <T extends LogicalPlan> List<T> find(LogicalPlan plan, Class<T> type) {
+    return nodes(plan).stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /** Every expression of every node of a logical plan, with all their sub-expressions. */
+  public static List<Expression> expressions(LogicalPlan plan) {
+    List<Expression> out = new ArrayList<>();
+    for (LogicalPlan node : nodes(plan)) {
+      for (Expression e : CollectionConverters.asJava(node.expressions())) {
+        walkExpression(e, out);
+      }
+    }
+    return out;
+  }
+
+  private static void walkExpression(Expression e, List<Expression> out) {
+    out.add(e);
+    for (Expression child : CollectionConverters.asJava(e.children())) {
+      walkExpression(child, out);
+    }
   }
 
   /** The plan as Spark prints it in {@code explain("formatted")}'s tree, for messages and logs. */

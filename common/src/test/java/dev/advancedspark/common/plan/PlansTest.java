@@ -144,4 +144,35 @@ class PlansTest {
     assertThat(Plans.splitTopLevel("IsNotNull(a), In(b, [1,2]), EqualTo(c,x)"))
         .containsExactly("IsNotNull(a)", "In(b, [1,2])", "EqualTo(c,x)");
   }
+
+  @Test
+  void phasesShowNamesResolvedConstantsFoldedAndAnExchangeChosen() {
+    // given
+    orders.createOrReplaceTempView("plans_orders");
+
+    // when
+    Plans.Phases p =
+        Plans.phases(
+            spark.sql(
+                "SELECT customer_id, sum(amount) FROM plans_orders"
+                    + " WHERE quantity > 2 + 3 GROUP BY customer_id"));
+
+    // then: one query, four trees, each a step further
+    assertThat(p.parsed().resolved()).isFalse();
+    assertThat(
+            Plans.find(p.parsed(), org.apache.spark.sql.catalyst.analysis.UnresolvedRelation.class))
+        .hasSize(1);
+    assertThat(p.analyzed().resolved()).isTrue();
+    assertThat(p.optimized().treeString()).contains("> 5)").doesNotContain("2 + 3");
+    assertThat(Plans.find(p.optimized(), org.apache.spark.sql.catalyst.plans.logical.Filter.class))
+        .hasSize(1);
+    assertThat(Plans.expressions(p.optimized())).isNotEmpty();
+    assertThat(Plans.shuffleCount(p.physical())).isEqualTo(1);
+    assertThat(p.describe())
+        .containsSubsequence(
+            "== Parsed Logical Plan ==",
+            "== Analyzed Logical Plan ==",
+            "== Optimized Logical Plan ==",
+            "== Physical Plan ==");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.advancedspark.common.testkit;
 
 import dev.advancedspark.common.SparkSessions;
+import dev.advancedspark.common.io.SparkFolders;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -46,12 +47,8 @@ public final class SharedSpark implements ParameterResolver {
   /** A fresh folder under the module's target folder for a test's files. */
   public static Path scratch(String name) {
     Path dir = workDir().resolve("test-data").resolve(name);
+    SparkFolders.deleteRecursively(dir);
     try {
-      if (java.nio.file.Files.exists(dir)) {
-        try (var walk = java.nio.file.Files.walk(dir)) {
-          walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
       java.nio.file.Files.createDirectories(dir);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -18,6 +18,7 @@ import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.common.plan.Plans.Phases;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -125,27 +126,23 @@ public final class JobAnatomyExample {
         });
   }
 
-  /** The four phases Spark takes a query through, as their tree strings. */
-  public record PlanPhases(String parsed, String analyzed, String optimized, String physical) {}
-
   /**
    * The parsed (unresolved), analyzed (names and types resolved against the catalog), optimized
    * (rules such as constant folding and filter push-down applied) and physical (operators and
    * exchanges chosen) plans of one SQL query over {@code view}.
    */
-  public static PlanPhases planPhases(SparkSession spark, String view) {
+  public static Phases planPhases(SparkSession spark, String view) {
     // tag::plan-phases[]
     Dataset<Row> q =
         spark.sql(
             "SELECT customer_id, sum(amount) AS revenue FROM "
                 + view
                 + " WHERE quantity > 2 + 3 GROUP BY customer_id");
-    var qe = q.queryExecution();
-    return new PlanPhases(
-        qe.logical().treeString(), // parsed: 'UnresolvedRelation, '(quantity > (2 + 3))
-        qe.analyzed().treeString(), // analyzed: columns bound to ids and types
-        qe.optimizedPlan().treeString(), // optimized: (quantity#3 > 5), pruned columns
-        qe.executedPlan().treeString()); // physical: HashAggregate, Exchange hashpartitioning
+    // parsed: 'UnresolvedRelation, '(quantity > (2 + 3))
+    // analyzed: columns bound to ids and types
+    // optimized: (quantity#3 > 5), pruned columns
+    // physical: HashAggregate, Exchange hashpartitioning
+    return Plans.phases(q);
     // end::plan-phases[]
   }
 
@@ -171,7 +168,7 @@ public final class JobAnatomyExample {
               .read()
               .parquet(parquet.toAbsolutePath().toString())
               .createOrReplaceTempView("orders");
-          PlanPhases phases = planPhases(spark, "orders");
+          Phases phases = planPhases(spark, "orders");
           System.out.println("\n== Parsed ==\n" + phases.parsed());
           System.out.println("== Analyzed ==\n" + phases.analyzed());
           System.out.println("== Optimized ==\n" + phases.optimized());

@@ -2,6 +2,7 @@ package dev.advancedspark.part1.cluster;
 
 import dev.advancedspark.common.cluster.ExecutorProcess;
 import dev.advancedspark.common.cluster.StandaloneCluster;
+import dev.advancedspark.common.metrics.Listeners;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.MetricsCollector.Measured;
 import dev.advancedspark.common.metrics.RunMetrics;
@@ -83,34 +84,34 @@ public final class ExecutorLoss {
       SparkSession spark, StandaloneCluster cluster, Supplier<List<Row>> job, Duration timeout) {
     String appId = spark.sparkContext().applicationId();
     Recorder recorder = new Recorder();
-    spark.sparkContext().addSparkListener(recorder);
-    try {
-      CompletableFuture<Measured<List<Row>>> running =
-          CompletableFuture.supplyAsync(() -> MetricsCollector.measure(spark, job));
-      SparkListenerTaskStart first = await(recorder.firstStart, timeout, "a task to start");
-      String victimId = first.taskInfo().executorId();
-      ExecutorProcess victim =
-          cluster.executorProcesses(appId).stream()
-              .filter(e -> e.executorId().equals(victimId))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "No process found for executor " + victimId + " of " + appId));
-      // kill -9: no shutdown hook, no goodbye to the driver; the worker sees its child exit.
-      victim.process().destroyForcibly();
-      await(victim.process().onExit(), timeout, "executor " + victimId + " to exit");
-      Measured<List<Row>> result = await(running, timeout, "the job to finish");
-      return new Report(
-          result.result(),
-          victim,
-          result.metrics(),
-          result.wallMillis(),
-          Set.copyOf(recorder.removed),
-          new ArrayList<>(recorder.ended));
-    } finally {
-      spark.sparkContext().removeSparkListener(recorder);
-    }
+    return Listeners.during(
+        spark.sparkContext(),
+        recorder,
+        () -> {
+          CompletableFuture<Measured<List<Row>>> running =
+              CompletableFuture.supplyAsync(() -> MetricsCollector.measure(spark, job));
+          SparkListenerTaskStart first = await(recorder.firstStart, timeout, "a task to start");
+          String victimId = first.taskInfo().executorId();
+          ExecutorProcess victim =
+              cluster.executorProcesses(appId).stream()
+                  .filter(e -> e.executorId().equals(victimId))
+                  .findFirst()
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "No process found for executor " + victimId + " of " + appId));
+          // kill -9: no shutdown hook, no goodbye to the driver; the worker sees its child exit.
+          victim.process().destroyForcibly();
+          await(victim.process().onExit(), timeout, "executor " + victimId + " to exit");
+          Measured<List<Row>> result = await(running, timeout, "the job to finish");
+          return new Report(
+              result.result(),
+              victim,
+              result.metrics(),
+              result.wallMillis(),
+              Set.copyOf(recorder.removed),
+              new ArrayList<>(recorder.ended));
+        });
   }
 
   private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {

@@ -1,9 +1,9 @@
 package dev.advancedspark.part1.driver;
 
+import dev.advancedspark.common.metrics.Listeners;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -54,22 +54,7 @@ public final class ResultFetchListener extends SparkListener {
   /** Registers a listener, runs {@code block}, waits for the events and unregisters it. */
   public static ResultFetchListener around(SparkContext sc, Runnable block) {
     ResultFetchListener listener = new ResultFetchListener();
-    drain(sc);
-    sc.addSparkListener(listener);
-    try {
-      block.run();
-    } finally {
-      drain(sc);
-      sc.removeSparkListener(listener);
-    }
+    Listeners.during(sc, listener, block);
     return listener;
-  }
-
-  private static void drain(SparkContext sc) {
-    try {
-      sc.listenerBus().waitUntilEmpty(30_000);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Spark listener bus did not drain within 30 s", e);
-    }
   }
 }

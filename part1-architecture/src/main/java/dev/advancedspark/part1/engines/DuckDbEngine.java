@@ -38,36 +38,38 @@ public final class DuckDbEngine implements AutoCloseable {
   }
 
   public List<TopCustomer> topCustomers(Path orders) {
-    String sql =
+    return query(
         "SELECT customer_id, count(*) AS orders, CAST(sum(quantity) AS BIGINT) AS quantity,"
             + " sum(amount) AS revenue FROM "
             + parquetGlob(orders)
             + " GROUP BY customer_id ORDER BY revenue DESC, customer_id LIMIT "
-            + Answers.TOP;
-    List<TopCustomer> out = new ArrayList<>();
-    try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(new TopCustomer(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4)));
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("DuckDB query failed: " + e.getMessage(), e);
-    }
-    return out;
+            + Answers.TOP,
+        rs -> new TopCustomer(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4)));
   }
 
   public List<CountryRevenue> revenueByCountry(Path orders, Path customers) {
-    String sql =
+    return query(
         "SELECT c.country, count(*) AS orders, sum(o.amount) AS revenue FROM "
             + parquetGlob(orders)
             + " o JOIN "
             + parquetGlob(customers)
-            + " c ON o.customer_id = c.customer_id GROUP BY c.country ORDER BY c.country";
-    List<CountryRevenue> out = new ArrayList<>();
+            + " c ON o.customer_id = c.customer_id GROUP BY c.country ORDER BY c.country",
+        rs -> new CountryRevenue(rs.getString(1), rs.getLong(2), rs.getDouble(3)));
+  }
+
+  /** Reads one row of a result set (positioned on the row). */
+  @FunctionalInterface
+  public interface RowReader<T> {
+    T read(ResultSet row) throws SQLException;
+  }
+
+  /** Runs a query and reads every row of its result. */
+  public <T> List<T> query(String sql, RowReader<T> reader) {
+    List<T> out = new ArrayList<>();
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
-        out.add(new CountryRevenue(rs.getString(1), rs.getLong(2), rs.getDouble(3)));
+        out.add(reader.read(rs));
       }
     } catch (SQLException e) {
       throw new IllegalStateException("DuckDB query failed: " + e.getMessage(), e);
@@ -75,15 +77,23 @@ public final class DuckDbEngine implements AutoCloseable {
     return out;
   }
 
+  /** Runs a statement that returns no rows ({@code CREATE TABLE ... AS ...}). */
+  public void execute(String sql) {
+    try (Statement s = connection.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("DuckDB statement failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The worker threads DuckDB really uses (its {@code threads} setting). */
+  public long threads() {
+    return query("SELECT current_setting('threads')", rs -> rs.getLong(1)).get(0);
+  }
+
   /** DuckDB's version string, for the output. */
   public String version() {
-    try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT version()")) {
-      rs.next();
-      return rs.getString(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return query("SELECT version()", rs -> rs.getString(1)).get(0);
   }
 
   @Override

@@ -9,17 +9,14 @@ import dev.advancedspark.common.SparkSessions;
 import dev.advancedspark.common.SqlConfs;
 import dev.advancedspark.common.data.DataFiles;
 import dev.advancedspark.common.data.DataFiles.Format;
+import dev.advancedspark.common.io.SparkFolders;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.RunMetrics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -134,32 +131,12 @@ public final class InputSplitsExample {
         () -> {
           // Reading the footer to infer the schema is a (one-task) job of its own: keep it out.
           Dataset<Row> data = read(spark, dir);
-          return MetricsCollector.metricsOf(
-              spark, () -> data.write().format("noop").mode("overwrite").save());
+          return MetricsCollector.metricsOfFullRun(data);
         });
   }
 
   static Dataset<Row> read(SparkSession spark, Path dir) {
     return spark.read().parquet(dir.toAbsolutePath().toString());
-  }
-
-  /** The sizes of the data files Spark would read in {@code dir} (no _SUCCESS, no checksums). */
-  public static List<Long> dataFileSizes(Path dir) {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .filter(p -> p.getFileName().toString().endsWith(".parquet"))
-          .map(
-              p -> {
-                try {
-                  return Files.size(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              })
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list " + dir, e);
-    }
   }
 
   /**
@@ -180,7 +157,7 @@ public final class InputSplitsExample {
   }
 
   private static void report(SparkSession spark, String label, Path dir, long maxPartitionBytes) {
-    List<Long> sizes = dataFileSizes(dir);
+    List<Long> sizes = SparkFolders.dataFileSizes(dir);
     SplitSettings s = SplitSettings.of(spark).withMaxPartitionBytes(maxPartitionBytes);
     int predicted = predictPartitions(sizes, s);
     int planned = plannedScanPartitions(spark, dir, maxPartitionBytes);

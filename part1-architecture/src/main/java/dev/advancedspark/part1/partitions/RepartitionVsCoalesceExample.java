@@ -59,8 +59,7 @@ public final class RepartitionVsCoalesceExample {
 
   /** Runs {@code ds} to completion without collecting (the noop sink) and returns its metrics. */
   public static RunMetrics runFully(SparkSession spark, Dataset<Row> ds) {
-    return MetricsCollector.metricsOf(
-        spark, () -> ds.write().format("noop").mode("overwrite").save());
+    return MetricsCollector.metricsOfFullRun(ds);
   }
 
   /** Rows in each partition of {@code ds}, in partition order. */

@@ -8,8 +8,8 @@ import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.metrics.MetricsCollector.Measured;
 import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.common.plan.Plans.Phases;
 import dev.advancedspark.common.testkit.SharedSpark;
-import dev.advancedspark.part1.anatomy.JobAnatomyExample.PlanPhases;
 import dev.advancedspark.part1.anatomy.JobAnatomyExample.Prediction;
 import java.util.List;
 import java.util.Map;
@@ -117,13 +117,15 @@ class JobAnatomyExampleTest {
     orders.createOrReplaceTempView("anatomy_orders");
 
     // when
-    PlanPhases phases = JobAnatomyExample.planPhases(spark, "anatomy_orders");
+    Phases phases = JobAnatomyExample.planPhases(spark, "anatomy_orders");
 
     // then: names unresolved, then resolved; constants folded; an exchange chosen
-    assertThat(phases.parsed()).contains("UnresolvedRelation").contains("(2 + 3)");
-    assertThat(phases.analyzed()).doesNotContain("Unresolved").contains("customer_id#");
-    assertThat(phases.optimized()).contains("> 5)").doesNotContain("2 + 3");
-    assertThat(phases.physical())
+    assertThat(phases.parsed().treeString()).contains("UnresolvedRelation").contains("(2 + 3)");
+    assertThat(phases.analyzed().treeString())
+        .doesNotContain("Unresolved")
+        .contains("customer_id#");
+    assertThat(phases.optimized().treeString()).contains("> 5)").doesNotContain("2 + 3");
+    assertThat(phases.physical().treeString())
         .contains("HashAggregate")
         .contains("Exchange hashpartitioning(customer_id#");
   }

@@ -2,6 +2,7 @@ package dev.advancedspark.part1.partitions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.advancedspark.common.io.SparkFolders;
 import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.testkit.SharedSpark;
 import dev.advancedspark.part1.partitions.InputSplitsExample.SplitSettings;
@@ -28,7 +29,7 @@ class InputSplitsExampleTest {
   @Test
   void smallerMaxPartitionBytesCutsOneFileIntoThePredictedNumberOfPartitions() {
     // given: one Parquet file of about 100 KiB
-    List<Long> sizes = InputSplitsExample.dataFileSizes(singleFile);
+    List<Long> sizes = SparkFolders.dataFileSizes(singleFile);
     assertThat(sizes).hasSize(1);
     SplitSettings defaults = SplitSettings.of(spark);
     long small = 16 * 1024;
@@ -55,7 +56,7 @@ class InputSplitsExampleTest {
   @Test
   void openCostPacksManySmallFilesIntoFewerPartitions() {
     // given: 8 tiny files; 4 cores here, so maxSplitBytes = (8 x (size + 4 MiB)) / 4 ~ 8 MiB
-    List<Long> sizes = InputSplitsExample.dataFileSizes(eightFiles);
+    List<Long> sizes = SparkFolders.dataFileSizes(eightFiles);
     SplitSettings defaults = SplitSettings.of(spark);
 
     // when

@@ -95,10 +95,9 @@ public final class CostBasedJoinReorderExample {
 
   /** The innermost join of a plan: the join that runs first. */
   public static Join innermostJoin(LogicalPlan optimized) {
-    List<Join> joins = LogicalPlans.find(optimized, Join.class);
+    List<Join> joins = Plans.find(optimized, Join.class);
     for (Join j : joins) {
-      if (LogicalPlans.children(j).stream()
-          .allMatch(c -> LogicalPlans.find(c, Join.class).isEmpty())) {
+      if (Plans.children(j).stream().allMatch(c -> Plans.find(c, Join.class).isEmpty())) {
         return j;
       }
     }
@@ -113,7 +112,7 @@ public final class CostBasedJoinReorderExample {
   /** The catalog tables a plan reads, left to right. */
   public static List<String> tableNames(LogicalPlan plan) {
     List<String> names = new ArrayList<>();
-    for (LogicalRelation r : LogicalPlans.find(plan, LogicalRelation.class)) {
+    for (LogicalRelation r : Plans.find(plan, LogicalRelation.class)) {
       if (r.catalogTable().isDefined()) {
         names.add(r.catalogTable().get().identifier().table());
       }

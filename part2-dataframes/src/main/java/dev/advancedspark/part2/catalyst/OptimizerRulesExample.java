@@ -80,7 +80,7 @@ public final class OptimizerRulesExample {
 
   /** Arithmetic nodes whose inputs are all constants: what constant folding leaves none of. */
   public static List<String> unfoldedArithmetic(LogicalPlan plan) {
-    return LogicalPlans.expressions(plan).stream()
+    return Plans.expressions(plan).stream()
         .filter(e -> e instanceof BinaryArithmetic && e.foldable())
         .map(Expression::sql)
         .toList();
@@ -89,9 +89,9 @@ public final class OptimizerRulesExample {
   /** The SQL of filter conditions found beneath a join: filters the optimizer pushed down. */
   public static List<String> filtersBelowJoins(LogicalPlan plan) {
     List<String> out = new ArrayList<>();
-    for (Join join : LogicalPlans.find(plan, Join.class)) {
-      for (LogicalPlan child : LogicalPlans.children(join)) {
-        LogicalPlans.find(child, Filter.class).forEach(f -> out.add(f.condition().sql()));
+    for (Join join : Plans.find(plan, Join.class)) {
+      for (LogicalPlan child : Plans.children(join)) {
+        Plans.find(child, Filter.class).forEach(f -> out.add(f.condition().sql()));
       }
     }
     return out;
@@ -116,7 +116,7 @@ public final class OptimizerRulesExample {
       return;
     }
     Project next = node instanceof Project p ? p : node instanceof Filter ? above : null;
-    for (LogicalPlan child : LogicalPlans.children(node)) {
+    for (LogicalPlan child : Plans.children(node)) {
       collectReads(child, next, out);
     }
   }

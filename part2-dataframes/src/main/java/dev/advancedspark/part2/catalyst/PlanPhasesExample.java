@@ -3,13 +3,12 @@ package dev.advancedspark.part2.catalyst;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.common.plan.Plans.Phases;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.execution.QueryExecution;
-import org.apache.spark.sql.execution.SparkPlan;
 
 /**
  * The four plans Catalyst makes for one query: parsed (unresolved) logical plan, analyzed logical
@@ -48,15 +47,6 @@ public final class PlanPhasesExample {
 
   private PlanPhasesExample() {}
 
-  /** The plans of one query, in the order Catalyst makes them. */
-  public record Phases(
-      LogicalPlan parsed, LogicalPlan analyzed, LogicalPlan optimized, SparkPlan physical) {}
-
-  public static Phases phases(Dataset<Row> query) {
-    QueryExecution qe = query.queryExecution();
-    return new Phases(qe.logical(), qe.analyzed(), qe.optimizedPlan(), qe.executedPlan());
-  }
-
   /** Registers the tables as the temp views the query names and returns the query. */
   public static Dataset<Row> lessonQuery(SparkSession spark, SampleTables tables) {
     tables.orders().createOrReplaceTempView("orders");
@@ -72,7 +62,7 @@ public final class PlanPhasesExample {
         (spark, opts) -> {
           SampleTables tables =
               SampleTables.write(spark, Path.of("target", "part2-catalyst"), opts.getLong("rows"));
-          Phases p = phases(lessonQuery(spark, tables));
+          Phases p = Plans.phases(lessonQuery(spark, tables));
           System.out.println("== 1. Parsed logical plan (unresolved) ==\n" + p.parsed());
           System.out.println("== 2. Analyzed logical plan ==\n" + p.analyzed());
           System.out.println("== 3. Optimized logical plan ==\n" + p.optimized());

@@ -26,8 +26,8 @@ import scala.runtime.BoxedUnit;
  * SparkContext and leaves the active and default sessions as they were.
  *
  * <p>In a job you launch yourself, prefer {@code --conf
- * spark.sql.extensions=dev.advancedspark.part2.catalyst.Part2Extensions}: every session of the
- * application gets the extensions.
+ * spark.sql.extensions=dev.advancedspark.part2.catalyst.DivisionRuleAndEmailDomainExtensions}:
+ * every session of the application gets the extensions.
  *
  * <pre>
  * bin/run-example SessionExtensionsExample
@@ -80,7 +80,7 @@ public final class SessionExtensionsExample {
         ARGS,
         "SessionExtensionsExample",
         (spark, opts) -> {
-          SparkSession extended = withExtensions(spark, new Part2Extensions());
+          SparkSession extended = withExtensions(spark, new DivisionRuleAndEmailDomainExtensions());
           System.out.println(
               "Same SparkContext: " + (extended.sparkContext() == spark.sparkContext()));
           System.out.println(

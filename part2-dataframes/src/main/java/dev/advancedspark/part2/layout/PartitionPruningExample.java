@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.dayofweek;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
@@ -15,11 +14,11 @@ import dev.advancedspark.common.SparkSessions;
 import dev.advancedspark.common.SqlConfs;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.metrics.MeasurableReads;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.MetricsCollector.Measured;
 import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.plan.Plans;
-import dev.advancedspark.part2.pushdown.FileFormatScanExample;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -70,11 +69,6 @@ public final class PartitionPruningExample {
 
   private PartitionPruningExample() {}
 
-  /** The orders with the day they were placed: the partition column. */
-  public static Dataset<Row> withOrderDate(Dataset<Row> orders) {
-    return orders.withColumn("order_date", to_date(col("order_ts")));
-  }
-
   /**
    * Writes one folder per day, one file per folder (repartitioning by the partition column first;
    * see {@link SmallFilesExample} for why).
@@ -94,13 +88,10 @@ public final class PartitionPruningExample {
 
   /**
    * Reads a Parquet folder with the reader options that keep the bytes-read metric honest (see
-   * {@link FileFormatScanExample#MEASURABLE_PARQUET_READS}).
+   * {@link MeasurableReads}).
    */
   public static Dataset<Row> readParquet(SparkSession spark, Path path) {
-    return spark
-        .read()
-        .options(FileFormatScanExample.MEASURABLE_PARQUET_READS)
-        .parquet(path.toAbsolutePath().toString());
+    return MeasurableReads.parquet(spark, path);
   }
 
   /**
@@ -202,7 +193,8 @@ public final class PartitionPruningExample {
         "PartitionPruningExample",
         (spark, opts) -> {
           Dataset<Row> generated =
-              withOrderDate(DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows"))));
+              DataGenerators.withOrderDate(
+                  DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows"))));
           Path path =
               writeByDay(generated, SparkSessions.TARGET.resolve("data/part2/orders-by-day"));
           Dataset<Row> orders = readParquet(spark, path);

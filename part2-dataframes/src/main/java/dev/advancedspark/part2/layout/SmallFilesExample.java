@@ -8,6 +8,8 @@ import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SparkSessions;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.io.Sinks;
+import dev.advancedspark.common.io.SparkFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -84,18 +86,6 @@ public final class SmallFilesExample {
 
   // end::small-files[]
 
-  /** The data files (not checksums or markers) under a folder written by Spark. */
-  public static long countDataFiles(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files
-          .filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().endsWith(".parquet"))
-          .count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** The partition folders ({@code column=value}) directly under {@code dir}. */
   public static long countFolders(Path dir) {
     try (Stream<Path> entries = Files.list(dir)) {
@@ -112,9 +102,10 @@ public final class SmallFilesExample {
     write.accept(path);
     long writeMillis = (System.nanoTime() - start) / 1_000_000;
     start = System.nanoTime();
-    spark.read().parquet(path.toString()).write().format("noop").mode("overwrite").save();
+    Sinks.runToNoop(spark.read().parquet(path.toString()));
     long readMillis = (System.nanoTime() - start) / 1_000_000;
-    return new WriteResult(name, countDataFiles(path), countFolders(path), writeMillis, readMillis);
+    return new WriteResult(
+        name, SparkFolders.dataFiles(path).size(), countFolders(path), writeMillis, readMillis);
   }
 
   public static void main(String[] args) {
@@ -126,7 +117,7 @@ public final class SmallFilesExample {
           // Input as it often arrives at a write: spread round-robin over many tasks (an upstream
           // join or aggregation leaves spark.sql.shuffle.partitions of them).
           Dataset<Row> orders =
-              PartitionPruningExample.withOrderDate(
+              DataGenerators.withOrderDate(
                       DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows"))))
                   .repartition(opts.getInt("input-partitions"));
           long cap = opts.getLong("max-records-per-file");

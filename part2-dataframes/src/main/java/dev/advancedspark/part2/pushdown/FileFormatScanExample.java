@@ -11,18 +11,15 @@ import dev.advancedspark.common.data.DataFiles;
 import dev.advancedspark.common.data.DataFiles.Format;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.io.SparkFolders;
+import dev.advancedspark.common.metrics.MeasurableReads;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.MetricsCollector.Measured;
 import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.plan.Plans;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -70,16 +67,6 @@ public final class FileFormatScanExample {
     }
   }
 
-  /**
-   * Reader options that keep Spark's {@code bytesRead} metric honest for Parquet. Parquet 1.17 (in
-   * Spark 4.2) fetches column chunks with Hadoop's vectored reads by default, and those bytes are
-   * largely missing from the input metrics: on this setup a full scan of a 4.3 MiB file reported
-   * 0.9 MiB with vectored reads on and 5.2 MiB (the file plus its checksum file) with them off.
-   * Turn them off to measure; leave the default in production.
-   */
-  public static final Map<String, String> MEASURABLE_PARQUET_READS =
-      Map.of("parquet.hadoop.vectored.io.enabled", "false");
-
   private FileFormatScanExample() {}
 
   /** Writes {@code orders} once per format under {@code dir}: dir/parquet, dir/csv, dir/json. */
@@ -99,7 +86,7 @@ public final class FileFormatScanExample {
       reader = reader.option("header", "true");
     }
     if (format == Format.PARQUET) {
-      reader = reader.options(MEASURABLE_PARQUET_READS);
+      reader = reader.options(MeasurableReads.PARQUET);
     }
     return reader.load(path.toAbsolutePath().toString());
   }
@@ -120,18 +107,12 @@ public final class FileFormatScanExample {
    */
   public static ScanCost measure(
       SparkSession spark, Format format, String name, Path files, Dataset<Row> query) {
-    Measured<Void> m =
-        MetricsCollector.measure(
-            spark,
-            () -> {
-              query.write().format("noop").mode("overwrite").save();
-              return null;
-            });
+    Measured<Void> m = MetricsCollector.measureFullRun(query);
     RunMetrics r = m.metrics();
     return new ScanCost(
         format,
         name,
-        sizeOnDisk(files),
+        SparkFolders.sizeOnDisk(files),
         r.inputBytes(),
         r.inputRecords(),
         m.wallMillis(),
@@ -148,27 +129,6 @@ public final class FileFormatScanExample {
       out.add(measure(spark, format, "projection", path, narrowProjection(orders)));
     }
     return out;
-  }
-
-  /** The size of the data files of a folder written by Spark (markers and checksums excluded). */
-  public static long sizeOnDisk(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files
-          .filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().startsWith("."))
-          .filter(p -> !p.getFileName().toString().startsWith("_"))
-          .mapToLong(
-              p -> {
-                try {
-                  return Files.size(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              })
-          .sum();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   public static void main(String[] args) {

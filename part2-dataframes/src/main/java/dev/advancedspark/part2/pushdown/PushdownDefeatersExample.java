@@ -12,7 +12,7 @@ import dev.advancedspark.common.SparkSessions;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.metrics.RunMetrics;
-import dev.advancedspark.part2.pushdown.RowGroupSkippingExample.Lookup;
+import dev.advancedspark.part2.pushdown.ParquetLookups.Lookup;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,9 +115,7 @@ public final class PushdownDefeatersExample {
 
   private static Case run(SparkSession spark, Path parquet, String name, Column predicate) {
     return new Case(
-        name,
-        predicate.toString(),
-        RowGroupSkippingExample.lookup(spark, name, parquet, predicate));
+        name, predicate.toString(), ParquetLookups.lookup(spark, name, parquet, predicate));
   }
 
   public static void main(String[] args) {
@@ -129,7 +127,7 @@ public final class PushdownDefeatersExample {
           Dataset<Row> orders =
               ordersWithCode(DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows"))));
           Path parquet =
-              RowGroupSkippingExample.writeParquet(
+              ParquetLookups.writeParquet(
                   orders,
                   SparkSessions.TARGET.resolve("data/part2/pushdown-defeaters"),
                   "order_id",
@@ -137,7 +135,7 @@ public final class PushdownDefeatersExample {
           long orderId = opts.getLong("order");
           long customer = 42;
           // Warm-up so the first measured query does not pay for class loading alone.
-          RowGroupSkippingExample.lookup(spark, "warm-up", parquet, onTheRawColumn(orderId));
+          ParquetLookups.lookup(spark, "warm-up", parquet, onTheRawColumn(orderId));
           System.out.println(
               "The file is sorted by order_id: a pushed order_id filter skips row groups; for"
                   + " customer_code only PushedFilters changes.");

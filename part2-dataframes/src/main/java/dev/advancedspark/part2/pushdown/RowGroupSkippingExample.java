@@ -8,24 +8,13 @@ import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SparkSessions;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
-import dev.advancedspark.common.metrics.MetricsCollector;
-import dev.advancedspark.common.metrics.MetricsCollector.Measured;
 import dev.advancedspark.common.metrics.RunMetrics;
-import dev.advancedspark.common.plan.Plans;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.advancedspark.part2.pushdown.ParquetLookups.Lookup;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * Row-group skipping: Parquet keeps min/max statistics per column and row group, and a pushed
@@ -53,77 +42,7 @@ public final class RowGroupSkippingExample {
           .option("row-group-bytes", "1048576", "parquet.block.size for the demo files")
           .option("customer", "42", "the customer_id to look up");
 
-  /** What one lookup read. */
-  public record Lookup(
-      String layout,
-      int rowGroups,
-      long inputBytes,
-      long inputRecords,
-      long matches,
-      long wallMillis,
-      List<String> pushedFilters) {}
-
   private RowGroupSkippingExample() {}
-
-  /**
-   * Writes {@code data} as a single Parquet file with small row groups, sorted by {@code
-   * sortColumn} inside the file when it is not null. One file keeps the comparison about row groups
-   * only (with many files, file-level pruning would add its own effect).
-   */
-  // tag::sorted-write[]
-  public static Path writeParquet(
-      Dataset<Row> data, Path path, String sortColumn, long rowGroupBytes) {
-    Dataset<Row> oneFile = data.repartition(1);
-    if (sortColumn != null) {
-      // Clustered values give each row group a narrow [min, max]: the statistics can exclude it.
-      oneFile = oneFile.sortWithinPartitions(sortColumn);
-    }
-    oneFile
-        .write()
-        .mode(SaveMode.Overwrite)
-        .option("parquet.block.size", rowGroupBytes)
-        .parquet(path.toAbsolutePath().toString());
-    return path;
-  }
-
-  // end::sorted-write[]
-
-  /** The number of row groups in the Parquet files of a folder, read from their footers. */
-  public static int rowGroups(Path dir) {
-    try (Stream<Path> files = Files.list(dir)) {
-      int groups = 0;
-      for (Path file : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
-        var input =
-            HadoopInputFile.fromPath(
-                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration());
-        try (ParquetFileReader reader = ParquetFileReader.open(input)) {
-          groups += reader.getRowGroups().size();
-        }
-      }
-      return groups;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Runs {@code select * where filter} to the end and returns what it read. */
-  public static Lookup lookup(SparkSession spark, String layout, Path path, Column filter) {
-    Dataset<Row> query =
-        spark
-            .read()
-            .options(FileFormatScanExample.MEASURABLE_PARQUET_READS)
-            .parquet(path.toAbsolutePath().toString())
-            .where(filter);
-    Measured<Long> m = MetricsCollector.measure(spark, () -> (long) query.collectAsList().size());
-    return new Lookup(
-        layout,
-        rowGroups(path),
-        m.metrics().inputBytes(),
-        m.metrics().inputRecords(),
-        m.result(),
-        m.wallMillis(),
-        Plans.pushedFilters(query.queryExecution().executedPlan()));
-  }
 
   public static void main(String[] args) {
     Examples.run(
@@ -134,15 +53,17 @@ public final class RowGroupSkippingExample {
           Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows")));
           long blockSize = opts.getLong("row-group-bytes");
           Path dir = SparkSessions.TARGET.resolve("data/part2/row-groups");
-          Path unsorted = writeParquet(orders, dir.resolve("unsorted"), null, blockSize);
-          Path sorted = writeParquet(orders, dir.resolve("sorted"), "customer_id", blockSize);
+          Path unsorted =
+              ParquetLookups.writeParquet(orders, dir.resolve("unsorted"), null, blockSize);
+          Path sorted =
+              ParquetLookups.writeParquet(orders, dir.resolve("sorted"), "customer_id", blockSize);
           Column filter = col("customer_id").equalTo(opts.getLong("customer"));
           // Warm-up so the first measured query does not pay for class loading alone.
-          lookup(spark, "warm-up", unsorted, filter);
+          ParquetLookups.lookup(spark, "warm-up", unsorted, filter);
           for (Lookup l :
               List.of(
-                  lookup(spark, "unsorted", unsorted, filter),
-                  lookup(spark, "sorted", sorted, filter))) {
+                  ParquetLookups.lookup(spark, "unsorted", unsorted, filter),
+                  ParquetLookups.lookup(spark, "sorted", sorted, filter))) {
             System.out.printf(
                 "%-9s row groups=%4d  read=%10s  records read=%,10d  matches=%,d  time=%d ms%n",
                 l.layout(),
@@ -153,7 +74,8 @@ public final class RowGroupSkippingExample {
                 l.wallMillis());
           }
           System.out.println(
-              "PushedFilters: " + lookup(spark, "sorted", sorted, filter).pushedFilters());
+              "PushedFilters: "
+                  + ParquetLookups.lookup(spark, "sorted", sorted, filter).pushedFilters());
         });
   }
 }

@@ -131,13 +131,7 @@ public final class TopNPerGroupExample {
                 () -> {
                   Dataset<Row> query = topN(orders, "status", "amount", "order_id", n);
                   boolean limited = usesWindowGroupLimit(query);
-                  Measured<Void> m =
-                      MetricsCollector.measure(
-                          spark,
-                          () -> {
-                            query.write().format("noop").mode("overwrite").save();
-                            return null;
-                          });
+                  Measured<Void> m = MetricsCollector.measureFullRun(query);
                   System.out.printf(
                       "windowGroupLimitThreshold=%-5s WindowGroupLimit in plan=%-5s"
                           + " shuffle records=%d bytes=%s wall=%d ms%n",

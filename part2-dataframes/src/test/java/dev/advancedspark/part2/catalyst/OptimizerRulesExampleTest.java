@@ -3,6 +3,7 @@ package dev.advancedspark.part2.catalyst;
 import static dev.advancedspark.common.testkit.DataFrameAssert.assertThatDataFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.advancedspark.common.plan.Plans;
 import dev.advancedspark.common.testkit.SharedSpark;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -33,7 +34,7 @@ class OptimizerRulesExampleTest {
     assertThat(OptimizerRulesExample.unfoldedArithmetic(analyzed))
         .containsExactlyInAnyOrder("(1 + 1)", "(24 * 60)", "((24 * 60) * 60)");
     assertThat(OptimizerRulesExample.unfoldedArithmetic(optimized)).isEmpty();
-    assertThat(LogicalPlans.find(optimized, Filter.class)).isEmpty();
+    assertThat(Plans.find(optimized, Filter.class)).isEmpty();
     assertThat(optimized.toString()).contains("* 86400");
   }
 
@@ -46,7 +47,7 @@ class OptimizerRulesExampleTest {
     // written: Filter over Project; optimized: Project over Filter
     assertThat(query.queryExecution().analyzed()).isInstanceOf(Filter.class);
     assertThat(optimized).isInstanceOf(Project.class);
-    assertThat(LogicalPlans.children(optimized).get(0)).isInstanceOf(Filter.class);
+    assertThat(Plans.children(optimized).get(0)).isInstanceOf(Filter.class);
     assertThat(query.count()).isEqualTo(tables.orders().filter("status = 'returned'").count());
   }
 

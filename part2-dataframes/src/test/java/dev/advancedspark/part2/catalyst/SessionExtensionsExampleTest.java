@@ -5,6 +5,7 @@ import static dev.advancedspark.common.testkit.DataFrameAssert.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.advancedspark.common.plan.Plans;
 import dev.advancedspark.common.testkit.SharedSpark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,7 +24,8 @@ class SessionExtensionsExampleTest {
   @BeforeAll
   static void buildExtendedSession() {
     extended =
-        SessionExtensionsExample.withExtensions(SharedSpark.session(), new Part2Extensions());
+        SessionExtensionsExample.withExtensions(
+            SharedSpark.session(), new DivisionRuleAndEmailDomainExtensions());
   }
 
   @AfterAll
@@ -45,7 +47,7 @@ class SessionExtensionsExampleTest {
     // The trap this lesson avoids: no error, just a session that lacks the extensions.
     SparkSession same =
         org.apache.spark.sql.classic.SparkSession.builder()
-            .withExtensions(new Part2Extensions())
+            .withExtensions(new DivisionRuleAndEmailDomainExtensions())
             .getOrCreate();
 
     assertThat(same).isSameAs(shared);
@@ -66,11 +68,11 @@ class SessionExtensionsExampleTest {
     assertThat(runs.numEffectiveInvocations()).isPositive();
     assertThat(SessionExtensionsExample.ruleRuns(withoutRule).numInvocations()).isZero();
     assertThat(
-            LogicalPlans.expressions(withRule.queryExecution().optimizedPlan()).stream()
+            Plans.expressions(withRule.queryExecution().optimizedPlan()).stream()
                 .filter(Divide.class::isInstance))
         .isEmpty();
     assertThat(
-            LogicalPlans.expressions(withoutRule.queryExecution().optimizedPlan()).stream()
+            Plans.expressions(withoutRule.queryExecution().optimizedPlan()).stream()
                 .filter(Divide.class::isInstance))
         .hasSize(1);
     assertThatDataFrame(withRule).hasSameRowsAs(withoutRule);
@@ -84,7 +86,7 @@ class SessionExtensionsExampleTest {
     assertThat(widening.schema().apply("d").dataType().sql()).isNotEqualTo("DECIMAL(10,2)");
     assertThat(SessionExtensionsExample.ruleRuns(widening).numEffectiveInvocations()).isZero();
     assertThat(
-            LogicalPlans.expressions(widening.queryExecution().optimizedPlan()).stream()
+            Plans.expressions(widening.queryExecution().optimizedPlan()).stream()
                 .filter(Divide.class::isInstance))
         .hasSize(1);
   }

@@ -23,7 +23,7 @@ class PartitionPruningExampleTest {
   @BeforeAll
   static void writeOrdersPartitionedByDay() {
     Dataset<Row> generated =
-        PartitionPruningExample.withOrderDate(DataGenerators.orders(spark, OrdersSpec.of(3_000)));
+        DataGenerators.withOrderDate(DataGenerators.orders(spark, OrdersSpec.of(3_000)));
     Path path = PartitionPruningExample.writeByDay(generated, SharedSpark.scratch("orders-by-day"));
     orders = PartitionPruningExample.readParquet(spark, path);
     calendar = PartitionPruningExample.calendar(spark, SharedSpark.scratch("calendar"));
@@ -67,8 +67,7 @@ class PartitionPruningExampleTest {
         .withTolerance(1e-6)
         .hasSameRowsAs(
             PartitionPruningExample.weekendRevenue(
-                PartitionPruningExample.withOrderDate(
-                    DataGenerators.orders(spark, OrdersSpec.of(3_000))),
+                DataGenerators.withOrderDate(DataGenerators.orders(spark, OrdersSpec.of(3_000))),
                 calendar));
   }
 }

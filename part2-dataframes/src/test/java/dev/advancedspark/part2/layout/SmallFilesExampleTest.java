@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.io.SparkFolders;
 import dev.advancedspark.common.testkit.SharedSpark;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
@@ -18,7 +19,7 @@ class SmallFilesExampleTest {
   private static final int INPUT_PARTITIONS = 4;
   // January only: 31 folders keep the test quick; the effect is the same for 90 or 365.
   private static final Dataset<Row> januaryOrders =
-      PartitionPruningExample.withOrderDate(DataGenerators.orders(spark, OrdersSpec.of(3_000)))
+      DataGenerators.withOrderDate(DataGenerators.orders(spark, OrdersSpec.of(3_000)))
           .where(col("order_date").lt("2026-02-01"))
           .repartition(INPUT_PARTITIONS);
 
@@ -30,7 +31,7 @@ class SmallFilesExampleTest {
 
     assertThat(SmallFilesExample.countFolders(path)).isEqualTo(31);
     // ~24 rows per day over 4 round-robin tasks: every task has rows for every day.
-    assertThat(SmallFilesExample.countDataFiles(path)).isEqualTo(31L * INPUT_PARTITIONS);
+    assertThat(SparkFolders.dataFiles(path).size()).isEqualTo(31 * INPUT_PARTITIONS);
   }
 
   @Test
@@ -40,7 +41,7 @@ class SmallFilesExampleTest {
     SmallFilesExample.writeRepartitioned(januaryOrders, "order_date", path);
 
     assertThat(SmallFilesExample.countFolders(path)).isEqualTo(31);
-    assertThat(SmallFilesExample.countDataFiles(path)).isEqualTo(31);
+    assertThat(SparkFolders.dataFiles(path).size()).isEqualTo(31);
     assertThat(spark.read().parquet(path.toString()).count()).isEqualTo(januaryOrders.count());
   }
 
@@ -56,7 +57,7 @@ class SmallFilesExampleTest {
             .mapToLong(r -> (r.getLong(1) + cap - 1) / cap)
             .sum();
     assertThat(SmallFilesExample.countFolders(path)).isEqualTo(31);
-    assertThat(SmallFilesExample.countDataFiles(path)).isEqualTo(expectedFiles).isGreaterThan(31);
+    assertThat(SparkFolders.dataFiles(path).size()).isEqualTo(expectedFiles).isGreaterThan(31);
     assertThat(spark.read().parquet(path.toString()).count()).isEqualTo(januaryOrders.count());
   }
 }

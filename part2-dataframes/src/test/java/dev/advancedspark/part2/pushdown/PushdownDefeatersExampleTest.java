@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.testkit.SharedSpark;
-import dev.advancedspark.part2.pushdown.RowGroupSkippingExample.Lookup;
+import dev.advancedspark.part2.pushdown.ParquetLookups.Lookup;
 import java.nio.file.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -27,12 +27,12 @@ class PushdownDefeatersExampleTest {
         PushdownDefeatersExample.ordersWithCode(
             DataGenerators.orders(spark, OrdersSpec.of(20_000)));
     parquet =
-        RowGroupSkippingExample.writeParquet(
+        ParquetLookups.writeParquet(
             orders, SharedSpark.scratch("pushdown-defeaters"), "order_id", 32_768);
   }
 
   private static Lookup lookup(Column predicate) {
-    return RowGroupSkippingExample.lookup(spark, predicate.toString(), parquet, predicate);
+    return ParquetLookups.lookup(spark, predicate.toString(), parquet, predicate);
   }
 
   @Test

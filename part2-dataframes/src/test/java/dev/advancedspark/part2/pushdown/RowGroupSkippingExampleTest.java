@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.testkit.SharedSpark;
-import dev.advancedspark.part2.pushdown.RowGroupSkippingExample.Lookup;
+import dev.advancedspark.part2.pushdown.ParquetLookups.Lookup;
 import java.nio.file.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -27,21 +27,20 @@ class RowGroupSkippingExampleTest {
   static void writeBothLayoutsWithSmallRowGroups() {
     Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(ROWS));
     Path dir = SharedSpark.scratch("row-group-skipping");
-    unsorted = RowGroupSkippingExample.writeParquet(orders, dir.resolve("unsorted"), null, 32_768);
-    sorted =
-        RowGroupSkippingExample.writeParquet(orders, dir.resolve("sorted"), "customer_id", 32_768);
+    unsorted = ParquetLookups.writeParquet(orders, dir.resolve("unsorted"), null, 32_768);
+    sorted = ParquetLookups.writeParquet(orders, dir.resolve("sorted"), "customer_id", 32_768);
   }
 
   @Test
   void aSmallBlockSizeGivesManyRowGroupsEvenOnSmallData() {
-    assertThat(RowGroupSkippingExample.rowGroups(unsorted)).isGreaterThanOrEqualTo(4);
-    assertThat(RowGroupSkippingExample.rowGroups(sorted)).isGreaterThanOrEqualTo(4);
+    assertThat(ParquetLookups.rowGroups(unsorted)).isGreaterThanOrEqualTo(4);
+    assertThat(ParquetLookups.rowGroups(sorted)).isGreaterThanOrEqualTo(4);
   }
 
   @Test
   void sortedLayoutReadsFewerBytesAndRecordsForTheSameFilter() {
-    Lookup before = RowGroupSkippingExample.lookup(spark, "unsorted", unsorted, CUSTOMER_42);
-    Lookup after = RowGroupSkippingExample.lookup(spark, "sorted", sorted, CUSTOMER_42);
+    Lookup before = ParquetLookups.lookup(spark, "unsorted", unsorted, CUSTOMER_42);
+    Lookup after = ParquetLookups.lookup(spark, "sorted", sorted, CUSTOMER_42);
 
     assertThat(after.matches()).isEqualTo(before.matches()).isPositive();
     assertThat(after.inputRecords()).isLessThan(before.inputRecords());
@@ -53,7 +52,7 @@ class RowGroupSkippingExampleTest {
 
   @Test
   void theFilterReachesTheParquetReader() {
-    Lookup sortedLookup = RowGroupSkippingExample.lookup(spark, "sorted", sorted, CUSTOMER_42);
+    Lookup sortedLookup = ParquetLookups.lookup(spark, "sorted", sorted, CUSTOMER_42);
 
     assertThat(sortedLookup.pushedFilters())
         .contains("IsNotNull(customer_id)", "EqualTo(customer_id,42)");

@@ -12,6 +12,7 @@ import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.data.Skew;
+import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.part3.monitoring.BottleneckReport.Finding;
 import dev.advancedspark.part3.monitoring.StageTaskTimes.Observed;
 import dev.advancedspark.part3.monitoring.StageTaskTimes.StageTasks;
@@ -59,9 +60,7 @@ public final class BottleneckReportExample {
   /** Runs the job to the end (noop sink) and returns what it did, stage by stage. */
   public static Observed run(SparkSession spark, Dataset<Row> orders, int partitions) {
     return StageTaskTimes.observe(
-        spark,
-        () ->
-            digestPerCustomer(orders, partitions).write().format("noop").mode("overwrite").save());
+        spark, () -> Sinks.runToNoop(digestPerCustomer(orders, partitions)));
   }
 
   public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package dev.advancedspark.part3.monitoring;
 
+import dev.advancedspark.common.metrics.Listeners;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.RunMetrics;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -50,17 +50,11 @@ public final class StageTaskTimes extends SparkListener {
 
   /** Runs {@code block} and returns its metrics with the task times of every stage it ran. */
   public static Observed observe(SparkSession spark, Runnable block) {
-    SparkContext sc = spark.sparkContext();
     StageTaskTimes times = new StageTaskTimes();
-    sc.addSparkListener(times);
-    try {
-      // MetricsCollector waits until the listener bus has delivered every event of the block to
-      // every listener, this one included: no second wait is needed.
-      RunMetrics metrics = MetricsCollector.metricsOf(spark, block);
-      return new Observed(metrics, times.stages());
-    } finally {
-      sc.removeSparkListener(times);
-    }
+    RunMetrics metrics =
+        Listeners.during(
+            spark.sparkContext(), times, () -> MetricsCollector.metricsOf(spark, block));
+    return new Observed(metrics, times.stages());
   }
 
   @Override

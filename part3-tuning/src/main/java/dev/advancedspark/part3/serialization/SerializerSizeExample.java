@@ -7,6 +7,7 @@ import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.RunMetrics;
 import java.io.ByteArrayOutputStream;
@@ -125,14 +126,7 @@ public final class SerializerSizeExample {
   public static long dataFrameShuffleBytes(SparkSession spark, long n) {
     Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(n));
     return MetricsCollector.metricsOf(
-            spark,
-            () ->
-                orders
-                    .repartition(4, col("customer_id"))
-                    .write()
-                    .format("noop")
-                    .mode("overwrite")
-                    .save())
+            spark, () -> Sinks.runToNoop(orders.repartition(4, col("customer_id"))))
         .shuffleWriteBytes();
   }
 

@@ -1,8 +1,10 @@
-package dev.advancedspark.common.data;
+package dev.advancedspark.common.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.advancedspark.common.data.DataFiles;
+import dev.advancedspark.common.data.Skew;
 import dev.advancedspark.common.testkit.SharedSpark;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;

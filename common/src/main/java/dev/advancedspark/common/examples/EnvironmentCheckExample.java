@@ -1,7 +1,10 @@
-package dev.advancedspark.common;
+package dev.advancedspark.common.examples;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
+import dev.advancedspark.common.RunnableExample;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.substring;
 
 import dev.advancedspark.benchmarks.SparkBenchmark;
 import dev.advancedspark.common.SqlConfs;
+import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.plan.Plans;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ import org.apache.spark.sql.execution.SparkPlan;
  * <p>A variant's settings apply while it loads its table and while it answers a question, and are
  * restored after each: variants can share one session.
  */
-public final class SparkGroupBy implements GroupByEngine {
+public final class SparkGroupByEngine implements GroupByEngine {
 
   /** The layouts and settings compared. */
   public enum Variant {
@@ -93,7 +94,7 @@ public final class SparkGroupBy implements GroupByEngine {
    * Loads {@code parquet} in the given layout; for the tuned Parquet layout, the integer-coded copy
    * is written to {@code workDir}.
    */
-  public SparkGroupBy(SparkSession spark, Path parquet, Variant variant, Path workDir) {
+  public SparkGroupByEngine(SparkSession spark, Path parquet, Variant variant, Path workDir) {
     this.spark = spark;
     this.variant = variant;
     this.view = "x_" + variant.name().toLowerCase(java.util.Locale.ROOT);
@@ -132,7 +133,7 @@ public final class SparkGroupBy implements GroupByEngine {
             yield spark.read().parquet(coded.toAbsolutePath().toString());
           }
         };
-    SparkBenchmark.runToNoop(loaded);
+    Sinks.runToNoop(loaded);
     return loaded;
   }
 
@@ -183,7 +184,7 @@ public final class SparkGroupBy implements GroupByEngine {
 
   @Override
   public Object run(Question q) {
-    SqlConfs.with(spark, conf, () -> SparkBenchmark.runToNoop(query(q)));
+    SqlConfs.with(spark, conf, () -> Sinks.runToNoop(query(q)));
     return null;
   }
 

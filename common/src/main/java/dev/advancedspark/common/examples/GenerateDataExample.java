@@ -1,16 +1,16 @@
-package dev.advancedspark.common.data;
+package dev.advancedspark.common.examples;
 
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
+import dev.advancedspark.common.data.DataFiles;
+import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.advancedspark.common.data.Skew;
+import dev.advancedspark.common.io.SparkFolders;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -99,25 +99,8 @@ public final class GenerateDataExample {
     long start = System.nanoTime();
     DataFiles.write(dataset(spark, name, rows, skew, nullFraction, seed), format, out);
     long millis = (System.nanoTime() - start) / 1_000_000;
-    long[] filesAndBytes = dataFiles(out);
-    return new Written(name, rows, out, filesAndBytes[0], filesAndBytes[1], millis);
-  }
-
-  private static long[] dataFiles(Path folder) {
-    try (Stream<Path> files = Files.walk(folder)) {
-      long[] acc = new long[2];
-      files
-          .filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().startsWith("part-"))
-          .forEach(
-              p -> {
-                acc[0]++;
-                acc[1] += p.toFile().length();
-              });
-      return acc;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Written(
+        name, rows, out, SparkFolders.dataFiles(out).size(), SparkFolders.sizeOnDisk(out), millis);
   }
 
   public static void main(String[] args) {

@@ -20,11 +20,13 @@ import scala.runtime.BoxedUnit;
  * <p>A {@code scala.Function1<SparkSessionExtensions, BoxedUnit>} (through Scala's {@code
  * AbstractFunction1}, which spares Java the specialised methods of the trait) with a public
  * no-argument constructor, so it works both ways Spark installs extensions: {@code
- * SparkSession.builder().withExtensions(new Part2Extensions())}, or the static setting {@code
- * --conf spark.sql.extensions=dev.advancedspark.part2.catalyst.Part2Extensions} (spark-submit, a
- * cluster's defaults).
+ * SparkSession.builder().withExtensions(new DivisionRuleAndEmailDomainExtensions())}, or the static
+ * setting {@code --conf
+ * spark.sql.extensions=dev.advancedspark.part2.catalyst.DivisionRuleAndEmailDomainExtensions}
+ * (spark-submit, a cluster's defaults).
  */
-public final class Part2Extensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
+public final class DivisionRuleAndEmailDomainExtensions
+    extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
 
   public static final String FUNCTION_NAME = "email_domain";
 
@@ -45,7 +47,7 @@ public final class Part2Extensions extends AbstractFunction1<SparkSessionExtensi
     extensions.injectFunction(
         new Tuple3<>(
             FunctionIdentifier.apply(FUNCTION_NAME),
-            new ExpressionInfo(Part2Extensions.class.getName(), FUNCTION_NAME),
+            new ExpressionInfo(DivisionRuleAndEmailDomainExtensions.class.getName(), FUNCTION_NAME),
             new EmailDomainBuilder()));
     return BoxedUnit.UNIT;
   }

@@ -17,7 +17,7 @@ import java.util.Map;
  * <p>This is the COST baseline (McSherry et al.): what one competent thread does without a
  * framework, for a table that fits in memory.
  */
-public final class PlainJavaGroupBy implements GroupByEngine {
+public final class SingleThreadGroupByEngine implements GroupByEngine {
 
   /** A question's groups: a key per slot in use and the aggregates, column by column. */
   public record Result(int[] keys, double[][] values) {}
@@ -36,7 +36,7 @@ public final class PlainJavaGroupBy implements GroupByEngine {
   private final int maxId4;
   private final int maxId6;
 
-  public PlainJavaGroupBy(Path parquet) {
+  public SingleThreadGroupByEngine(Path parquet) {
     String sql =
         "SELECT CAST(substr(id1, 3) AS INTEGER), CAST(substr(id2, 3) AS INTEGER),"
             + " CAST(substr(id3, 3) AS INTEGER), id4, id6, v1, v2, v3 FROM read_parquet('"

@@ -1,4 +1,4 @@
-package dev.advancedspark.common;
+package dev.advancedspark.common.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

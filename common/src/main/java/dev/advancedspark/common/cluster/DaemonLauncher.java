@@ -1,0 +1,153 @@
+package dev.advancedspark.common.cluster;
+
+import dev.advancedspark.common.BuildInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.launcher.JavaModuleOptions;
+
+/**
+ * Starts the Master and Worker JVMs of a {@link StandaloneCluster} from this JVM's class path: the
+ * command line (small heap, Spark's Java 17+ flags, under {@link ParentWatchdog}), the environment
+ * the daemons read ({@code SPARK_HOME}, {@code SPARK_SCALA_VERSION}, loopback), their properties
+ * files and their log configuration.
+ */
+final class DaemonLauncher {
+
+  static final String MASTER_CLASS = "org.apache.spark.deploy.master.Master";
+  static final String WORKER_CLASS = "org.apache.spark.deploy.worker.Worker";
+
+  /** Master/worker logs: Spark's deploy classes at INFO (registrations, executor launches). */
+  private static final String DAEMON_LOG4J =
+      String.join(
+          "\n",
+          "rootLogger.level = warn",
+          "rootLogger.appenderRef.stderr.ref = console",
+          "appender.console.type = Console",
+          "appender.console.name = console",
+          "appender.console.target = SYSTEM_ERR",
+          "appender.console.layout.type = PatternLayout",
+          "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n%ex",
+          "logger.deploy.name = org.apache.spark.deploy",
+          "logger.deploy.level = info",
+          "");
+
+  private final ClusterSpec spec;
+  private final Path log4jFile;
+  private final Path masterProps;
+  private final Path workerProps;
+
+  /** A launcher for a spec whose work folder is prepared ({@link ClusterSpec#prepareWorkDir()}). */
+  DaemonLauncher(ClusterSpec spec) {
+    this.spec = spec;
+    this.log4jFile = spec.workDir().resolve("log4j2-daemons.properties");
+    try {
+      Files.writeString(log4jFile, DAEMON_LOG4J);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + log4jFile, e);
+    }
+    this.masterProps = writeProperties("master.properties", spec.masterConf());
+    this.workerProps = writeProperties("worker.properties", spec.workerConf());
+  }
+
+  /** The master on {@code rpcPort} with its web UI on {@code webUiPort}, logging to {@code log}. */
+  Process startMaster(int rpcPort, int webUiPort, Path log) {
+    return launch(
+        MASTER_CLASS,
+        List.of(
+            "--host",
+            StandaloneCluster.HOST,
+            "--port",
+            String.valueOf(rpcPort),
+            "--webui-port",
+            String.valueOf(webUiPort),
+            "--properties-file",
+            masterProps.toString()),
+        log);
+  }
+
+  /** Worker number {@code index}, registering with {@code masterUrl}, logging to {@code log}. */
+  Process startWorker(int index, String masterUrl, Path log) {
+    return launch(
+        WORKER_CLASS,
+        List.of(
+            masterUrl,
+            "--host",
+            StandaloneCluster.HOST,
+            "--port",
+            "0",
+            "--webui-port",
+            "0",
+            "--cores",
+            String.valueOf(spec.coresPerWorker()),
+            "--memory",
+            spec.memoryPerWorker(),
+            "--work-dir",
+            spec.workDir().resolve("worker-" + index).toString(),
+            "--properties-file",
+            workerProps.toString()),
+        log);
+  }
+
+  private Path writeProperties(String name, Map<String, String> conf) {
+    Properties p = new Properties();
+    // The REST submission server is not covered by spark.authenticate; a taken port must fail, not
+    // silently move to the next one (the URL handed out would be wrong).
+    p.setProperty("spark.master.rest.enabled", "false");
+    p.setProperty("spark.port.maxRetries", "0");
+    conf.forEach(p::setProperty);
+    Path file = spec.workDir().resolve(name);
+    try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(out, "Written by StandaloneCluster");
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write " + file, e);
+    }
+    return file;
+  }
+
+  private Process launch(String mainClass, List<String> args, Path log) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + spec.daemonHeap());
+    // Daemons do little work: a small heap, the serial GC and the C1 compiler spare the 2 cores.
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.addAll(javaModuleOptions());
+    cmd.add("-Dlog4j2.configurationFile=" + log4jFile);
+    cmd.add("-cp");
+    cmd.add(spec.classPath());
+    cmd.add(ParentWatchdog.class.getName());
+    cmd.add(String.valueOf(ProcessHandle.current().pid()));
+    cmd.add(mainClass);
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> env = pb.environment();
+    env.put("SPARK_HOME", spec.workDir().resolve("spark-home").toString());
+    env.put("SPARK_SCALA_VERSION", BuildInfo.scalaBinaryVersion());
+    env.put("SPARK_LOCAL_IP", StandaloneCluster.HOST);
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.remove("SPARK_CONF_DIR");
+    pb.directory(spec.workDir().toFile());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      throw new StandaloneClusterException("Cannot start " + mainClass + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Spark's own list of the JVM flags it needs on Java 17+. */
+  static List<String> javaModuleOptions() {
+    return Arrays.stream(JavaModuleOptions.defaultModuleOptions().split("\\s+"))
+        .filter(s -> !s.isBlank())
+        .toList();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.advancedspark.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SparkSessionsTest {
+
+  @Test
+  void theMasterComesFromTheArgumentsOrIsLocal() {
+    assertThat(SparkSessions.resolveMaster(null, null, "Demo")).isEqualTo("local[*]");
+    assertThat(SparkSessions.resolveMaster("spark://h:7077", null, "Demo"))
+        .isEqualTo("spark://h:7077");
+    // --master wins over whatever else is set
+    assertThat(SparkSessions.resolveMaster("local[2]", "yarn", "Demo")).isEqualTo("local[2]");
+    // spark-submit's default (local[*]) agrees with ours: nothing to say
+    assertThat(SparkSessions.resolveMaster(null, "local[*]", "Demo")).isEqualTo("local[*]");
+  }
+
+  @Test
+  void aMasterSetOnlyOutsideTheArgumentsIsRefusedNotSilentlyIgnored() {
+    assertThatThrownBy(() -> SparkSessions.resolveMaster(null, "yarn", "Demo"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("spark.master is set to 'yarn'")
+        .hasMessageContaining("add '--master yarn'");
+  }
+
+  @Test
+  void benchmarkAndClusterProfilesAreQuietLoopbackAndWriteUnderTheirFolder() {
+    Path work = Path.of("target", "profile-test");
+    Map<String, String> bench =
+        SparkSessions.benchmarkConf(work, Map.of("spark.sql.shuffle.partitions", "3"));
+    Map<String, String> cluster = SparkSessions.clusterProfile(work);
+
+    for (Map<String, String> conf : java.util.List.of(bench, cluster)) {
+      assertThat(conf)
+          .containsEntry("spark.driver.host", "127.0.0.1")
+          .containsEntry("spark.driver.bindAddress", "127.0.0.1")
+          .containsEntry("spark.ui.enabled", "false")
+          .containsEntry("spark.local.dir", work.resolve("spark-local").toAbsolutePath().toString())
+          .containsEntry(
+              "spark.sql.warehouse.dir",
+              work.resolve("spark-warehouse").toAbsolutePath().toString());
+    }
+    // a benchmark's own settings win
+    assertThat(bench).containsEntry("spark.sql.shuffle.partitions", "3");
+    assertThat(
+            SparkSessions.benchmarkConf(work, Map.of("spark.ui.enabled", "true"))
+                .get("spark.ui.enabled"))
+        .isEqualTo("true");
+  }
+}
