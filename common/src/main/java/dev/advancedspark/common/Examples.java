@@ -11,9 +11,13 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>{@code
  * public static void main(String[] args) {
- *   Examples.run(args, SPEC, (spark, opts) -> print(topCustomers(orders(spark), opts.getInt("n"))));
+ *   Examples.run(args, ARGS, (spark, opts) -> print(topCustomers(orders(spark), opts.getInt("n"))));
  * }
  * }</pre>
+ *
+ * <p>Exit statuses: 0 done (or {@code --help}), 1 the example failed (a message, no stack trace), 2
+ * a usage error (a bad argument, a missing input path: one {@code error:} line, then the usage when
+ * it helps).
  *
  * <p>Set {@code EXAMPLE_DEBUG=1} to see the full stack trace of an unexpected failure.
  */
@@ -21,14 +25,70 @@ public final class Examples {
 
   private Examples() {}
 
+  /** Thrown instead of {@link System#exit} while {@link #exitStatusOf} runs a {@code main}. */
+  static final class ExitRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    ExitRequest(int status) {
+      super("exit " + status, null, false, false);
+      this.status = status;
+    }
+  }
+
+  private enum Mode {
+    RUN,
+    PARSE_ONLY
+  }
+
+  private static final ThreadLocal<Mode> CAPTURED = new ThreadLocal<>();
+
+  /**
+   * Runs an example's {@code main} in this thread and returns the status it would exit with,
+   * instead of exiting the JVM. With {@code parseOnly} the example stops once its arguments are
+   * accepted (status 0) and never starts Spark: a cheap way for a test to try bad arguments on
+   * every example.
+   */
+  public static int exitStatusOf(Runnable main, boolean parseOnly) {
+    Mode previous = CAPTURED.get();
+    // A parse-only caller (a test) keeps its mode through the launcher's own capture.
+    CAPTURED.set(parseOnly || previous == Mode.PARSE_ONLY ? Mode.PARSE_ONLY : Mode.RUN);
+    try {
+      main.run();
+      return 0;
+    } catch (ExitRequest e) {
+      return e.status;
+    } finally {
+      if (previous == null) {
+        CAPTURED.remove();
+      } else {
+        CAPTURED.set(previous);
+      }
+    }
+  }
+
+  /** {@link #run(String[], ExampleArgs, String, BiConsumer)} named after {@code spec}. */
+  public static void run(
+      String[] args, ExampleArgs spec, BiConsumer<SparkSession, ExampleArgs.Parsed> body) {
+    run(args, spec, spec.name(), body);
+  }
+
+  /** Exits with the status: the one place (with {@link #exitStatusOf}) an example ends the JVM. */
+  public static void exit(int status) {
+    if (CAPTURED.get() != null) {
+      throw new ExitRequest(status);
+    }
+    System.exit(status);
+  }
+
   public static void run(
       String[] args,
       ExampleArgs spec,
       String appName,
       BiConsumer<SparkSession, ExampleArgs.Parsed> body) {
     int status = runAndReport(args, spec, appName, body);
-    if (status != 0) {
-      System.exit(status);
+    if (status != 0 || CAPTURED.get() != null) {
+      exit(status);
     }
   }
 
@@ -43,6 +103,9 @@ public final class Examples {
       parsed = spec.parse(args);
     } catch (UsageException e) {
       return report(e);
+    }
+    if (CAPTURED.get() == Mode.PARSE_ONLY) {
+      return 0;
     }
     SparkSession spark = null;
     try {
