@@ -3,6 +3,7 @@ package dev.advancedspark.common;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -73,6 +74,17 @@ public final class Examples {
     run(args, spec, spec.name(), body);
   }
 
+  /**
+   * The thin main of a tool that needs no Spark session (a calculator): the same parsing, messages
+   * and exit statuses as {@link #run}, without starting Spark.
+   */
+  public static void runTool(String[] args, ExampleArgs spec, Consumer<ExampleArgs.Parsed> body) {
+    int status = runAndReport(args, spec, spec.name(), null, body);
+    if (status != 0 || CAPTURED.get() != null) {
+      exit(status);
+    }
+  }
+
   /** Exits with the status: the one place (with {@link #exitStatusOf}) an example ends the JVM. */
   public static void exit(int status) {
     if (CAPTURED.get() != null) {
@@ -98,6 +110,15 @@ public final class Examples {
       ExampleArgs spec,
       String appName,
       BiConsumer<SparkSession, ExampleArgs.Parsed> body) {
+    return runAndReport(args, spec, appName, body, null);
+  }
+
+  private static int runAndReport(
+      String[] args,
+      ExampleArgs spec,
+      String appName,
+      BiConsumer<SparkSession, ExampleArgs.Parsed> body,
+      Consumer<ExampleArgs.Parsed> tool) {
     ExampleArgs.Parsed parsed;
     try {
       parsed = spec.parse(args);
@@ -109,6 +130,10 @@ public final class Examples {
     }
     SparkSession spark = null;
     try {
+      if (tool != null) {
+        tool.accept(parsed);
+        return 0;
+      }
       spark = SparkSessions.forExample(parsed.sessionSettings(appName));
       body.accept(spark, parsed);
       return 0;

@@ -49,8 +49,8 @@ public final class JobAnatomyExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("JobAnatomyExample")
-          .option("rows", "1000000", "orders to generate")
-          .option("band-width", "1000", "width of the revenue bands of the second aggregation");
+          .count("rows", "1000000", "orders to generate")
+          .count("band-width", "1000", "width of the revenue bands of the second aggregation");
 
   /**
    * AQE re-plans between stages: it coalesces small shuffle partitions and runs each shuffle stage
@@ -153,7 +153,6 @@ public final class JobAnatomyExample {
     Examples.run(
         args,
         ARGS,
-        "JobAnatomyExample",
         (spark, opts) -> {
           long rows = opts.getLong("rows");
           double bandWidth = opts.getDouble("band-width");

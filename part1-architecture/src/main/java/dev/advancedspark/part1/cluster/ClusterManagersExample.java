@@ -68,9 +68,14 @@ public final class ClusterManagersExample {
 
   static final ExampleArgs SPEC =
       ExampleArgs.forExample("ClusterManagersExample")
-          .option("rows", "200k", "orders to aggregate")
-          .option("workers", "2", "standalone workers to start (1 core, 1 GiB each)")
-          .option("kill-executor", "true", "kill -9 one executor in the middle of a slowed job");
+          .count("rows", "200k", "orders to aggregate")
+          .count("workers", "2", "standalone workers to start (1 core, 1 GiB each)")
+          .choice(
+              "kill-executor",
+              "true",
+              "kill -9 one executor in the middle of a slowed job",
+              "true",
+              "false");
 
   /** Rows of the slowed-down job whose executor is killed: 3 ms each, seconds per task. */
   static final long SLOW_ROWS = 4_000;
@@ -139,7 +144,6 @@ public final class ClusterManagersExample {
     Examples.run(
         args,
         SPEC,
-        "ClusterManagersExample",
         (spark, opts) -> {
           long rows = opts.getLong("rows");
           int workers = opts.getInt("workers");
@@ -147,10 +151,6 @@ public final class ClusterManagersExample {
             throw UsageException.problem("--rows must be >= 1 and --workers in 1..8.");
           }
           String kill = opts.get("kill-executor");
-          if (!kill.equals("true") && !kill.equals("false")) {
-            throw UsageException.problem(
-                "--kill-executor must be true or false, got '" + kill + "'.");
-          }
           String master = spark.sparkContext().master();
           Measured<List<Row>> cold =
               MetricsCollector.measure(

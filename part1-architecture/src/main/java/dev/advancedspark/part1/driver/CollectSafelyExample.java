@@ -9,7 +9,6 @@ import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SparkSessions;
-import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.data.DataFiles;
 import dev.advancedspark.common.data.DataFiles.Format;
 import dev.advancedspark.common.metrics.MetricsCollector;
@@ -52,12 +51,15 @@ public final class CollectSafelyExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("CollectSafelyExample")
-          .option("rows", "1000000", "rows of the result")
-          .option("partitions", "8", "partitions of the result")
-          .option(
+          .count("rows", "1000000", "rows of the result")
+          .count("partitions", "8", "partitions of the result")
+          .choice(
               "collect",
               "checked",
-              "checked (refuse when the estimate exceeds the limit), raw (just collect), skip");
+              "checked (refuse when the estimate exceeds the limit), raw (just collect), skip",
+              "checked",
+              "raw",
+              "skip");
 
   private CollectSafelyExample() {}
 
@@ -184,14 +186,8 @@ public final class CollectSafelyExample {
     Examples.run(
         args,
         ARGS,
-        "CollectSafelyExample",
         (spark, opts) -> {
           String mode = opts.get("collect");
-          if (!List.of("checked", "raw", "skip").contains(mode)) {
-            throw new UsageException(
-                "Option '--collect' must be checked, raw or skip, got '" + mode + "'.",
-                ARGS.usage());
-          }
           int partitions = opts.getInt("partitions");
           Dataset<Row> ds = result(spark, opts.getLong("rows"), partitions);
           long limit = maxResultSize(spark);

@@ -37,10 +37,10 @@ public final class EngineComparisonExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("EngineComparisonExample")
-          .option("rows", "1000000", "orders")
-          .option("customers", "100000", "customers (the aggregation's groups)")
-          .option("runs", "3", "timed runs per engine and query, after one warm-up")
-          .option("threads", "0", "DuckDB threads (0: all cores, like local[*])");
+          .count("rows", "1000000", "orders")
+          .count("customers", "100000", "customers (the aggregation's groups)")
+          .count("runs", "3", "timed runs per engine and query, after one warm-up")
+          .count("threads", "0", "DuckDB threads (0: all cores, like local[*])", 0);
 
   private static final String JAVA = "Java 1 thread";
 
@@ -111,7 +111,6 @@ public final class EngineComparisonExample {
     Examples.run(
         args,
         ARGS,
-        "EngineComparisonExample",
         (spark, opts) -> {
           long rows = opts.getLong("rows");
           long customers = opts.getLong("customers");

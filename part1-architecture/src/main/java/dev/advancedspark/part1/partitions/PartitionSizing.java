@@ -24,9 +24,9 @@ public final class PartitionSizing {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("PartitionSizing")
-          .option("bytes", "50g", "data size (e.g. shuffle write of the stage, or input size)")
-          .option("target", "128m", "target bytes per partition")
-          .option("cores", "0", "total executor cores (0: this session's default parallelism)");
+          .size("bytes", "50g", "data size (e.g. shuffle write of the stage, or input size)")
+          .size("target", "128m", "target bytes per partition")
+          .count("cores", "0", "total executor cores (0: this session's default parallelism)", 0);
 
   private PartitionSizing() {}
 
@@ -59,7 +59,6 @@ public final class PartitionSizing {
     Examples.run(
         args,
         ARGS,
-        "PartitionSizing",
         (spark, opts) -> {
           long bytes = parseSize("bytes", opts.get("bytes"));
           long target = parseSize("target", opts.get("target"));

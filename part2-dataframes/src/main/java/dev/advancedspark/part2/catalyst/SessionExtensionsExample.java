@@ -78,7 +78,6 @@ public final class SessionExtensionsExample {
     Examples.run(
         args,
         ARGS,
-        "SessionExtensionsExample",
         (spark, opts) -> {
           SparkSession extended = withExtensions(spark, new Part2Extensions());
           System.out.println(

@@ -61,11 +61,10 @@ public final class JoinStrategiesExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("JoinStrategiesExample")
-          .option("rows", "200000", "generated orders")
-          .option("customers", "10000", "generated customers")
-          .option("bands", "2000", "amount bands in the range join")
-          .option(
-              "band-orders", "200000", "orders in the range join (nested loop: keep it modest)");
+          .count("rows", "200000", "generated orders")
+          .count("customers", "10000", "generated customers")
+          .count("bands", "2000", "amount bands in the range join")
+          .count("band-orders", "200000", "orders in the range join (nested loop: keep it modest)");
 
   /** Order amounts lie in [1, 2000): the bands cover [0, 2000). */
   static final double MAX_AMOUNT = 2000.0;
@@ -181,7 +180,6 @@ public final class JoinStrategiesExample {
     Examples.run(
         args,
         ARGS,
-        "JoinStrategiesExample",
         (spark, opts) -> {
           Dataset<Row> orders =
               DataGenerators.orders(

@@ -66,11 +66,11 @@ public final class SkewedJoinExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("SkewedJoinExample")
-          .option("rows", "400000", "generated orders")
-          .option("customers", "10000", "generated customers")
-          .option("hot", "0.5", "share of orders that belong to customer 1")
-          .option("salt", "16", "salt buckets")
-          .option("partition-bytes", "1M", "AQE advisory partition size (and skew threshold)");
+          .count("rows", "400000", "generated orders")
+          .count("customers", "10000", "generated customers")
+          .fraction("hot", "0.5", "share of orders that belong to customer 1")
+          .count("salt", "16", "salt buckets")
+          .size("partition-bytes", "1M", "AQE advisory partition size (and skew threshold)");
 
   private SkewedJoinExample() {}
 
@@ -159,14 +159,13 @@ public final class SkewedJoinExample {
     Examples.run(
         args,
         ARGS,
-        "SkewedJoinExample",
         (spark, opts) -> {
           double hot = opts.getDouble("hot");
           int salt = opts.getInt("salt");
           if (hot < 0 || hot > 1 || salt < 1) {
             throw UsageException.problem("--hot must be in [0, 1] and --salt >= 1.");
           }
-          long bytes = opts.getLong("partition-bytes");
+          long bytes = opts.getBytes("partition-bytes");
           long customersN = opts.getLong("customers");
           Dataset<Row> orders = skewedOrders(spark, opts.getLong("rows"), customersN, hot, 16);
           Dataset<Row> customers = DataGenerators.customers(spark, customersN, 42);

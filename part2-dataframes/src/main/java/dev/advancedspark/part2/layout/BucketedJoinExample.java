@@ -42,9 +42,9 @@ public final class BucketedJoinExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("BucketedJoinExample")
-          .option("rows", "1000000", "orders to write")
-          .option("customers", "100000", "customers to write")
-          .option("buckets", "8", "buckets per table");
+          .count("rows", "1000000", "orders to write")
+          .count("customers", "100000", "customers to write")
+          .count("buckets", "8", "buckets per table");
 
   /**
    * Broadcast joins need no shuffle either: switch them off so the comparison is sort-merge with
@@ -127,7 +127,6 @@ public final class BucketedJoinExample {
     Examples.run(
         args,
         ARGS,
-        "BucketedJoinExample",
         (spark, opts) -> {
           // A suffix per run: a managed table's folder left by an interrupted run would make
           // saveAsTable fail, since the local catalog forgets tables when the JVM exits.

@@ -56,8 +56,7 @@ import org.apache.spark.sql.execution.SparkPlan;
 public final class PartitionPruningExample {
 
   static final ExampleArgs ARGS =
-      ExampleArgs.forExample("PartitionPruningExample")
-          .option("rows", "1000000", "orders to write");
+      ExampleArgs.forExample("PartitionPruningExample").count("rows", "1000000", "orders to write");
 
   /** What the file scans of one query read. */
   public record ScanStats(
@@ -199,7 +198,6 @@ public final class PartitionPruningExample {
     Examples.run(
         args,
         ARGS,
-        "PartitionPruningExample",
         (spark, opts) -> {
           Dataset<Row> generated =
               withOrderDate(DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows"))));

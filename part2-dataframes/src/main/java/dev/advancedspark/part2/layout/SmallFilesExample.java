@@ -44,9 +44,9 @@ public final class SmallFilesExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("SmallFilesExample")
-          .option("rows", "1000000", "orders to write")
-          .option("input-partitions", "16", "partitions of the data before the write")
-          .option("max-records-per-file", "5000", "cap for the third write");
+          .count("rows", "1000000", "orders to write")
+          .count("input-partitions", "16", "partitions of the data before the write")
+          .count("max-records-per-file", "5000", "cap for the third write");
 
   /** What one write produced and what reading it back cost. */
   public record WriteResult(
@@ -121,7 +121,6 @@ public final class SmallFilesExample {
     Examples.run(
         args,
         ARGS,
-        "SmallFilesExample",
         (spark, opts) -> {
           // Input as it often arrives at a write: spread round-robin over many tasks (an upstream
           // join or aggregation leaves spark.sql.shuffle.partitions of them).

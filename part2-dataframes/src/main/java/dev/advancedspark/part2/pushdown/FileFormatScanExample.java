@@ -51,8 +51,8 @@ public final class FileFormatScanExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("FileFormatScanExample")
-          .option("rows", "1000000", "orders to generate and write in each format")
-          .option("customer", "42", "the customer_id the selective filter looks for");
+          .count("rows", "1000000", "orders to generate and write in each format")
+          .count("customer", "42", "the customer_id the selective filter looks for");
 
   /** One measured scan: which format, which query, and what it read. */
   public record ScanCost(
@@ -175,7 +175,6 @@ public final class FileFormatScanExample {
     Examples.run(
         args,
         ARGS,
-        "FileFormatScanExample",
         (spark, opts) -> {
           long rows = opts.getLong("rows");
           Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(rows));

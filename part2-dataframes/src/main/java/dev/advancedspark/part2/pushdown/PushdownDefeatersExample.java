@@ -56,8 +56,8 @@ public final class PushdownDefeatersExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("PushdownDefeatersExample")
-          .option("rows", "1000000", "orders to write")
-          .option("order", "4242", "the order_id to look up");
+          .count("rows", "1000000", "orders to write")
+          .count("order", "4242", "the order_id to look up");
 
   /** A predicate and how it was read. */
   public record Case(String name, String predicate, Lookup lookup) {}
@@ -124,7 +124,6 @@ public final class PushdownDefeatersExample {
     Examples.run(
         args,
         ARGS,
-        "PushdownDefeatersExample",
         (spark, opts) -> {
           Dataset<Row> orders =
               ordersWithCode(DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows"))));

@@ -71,7 +71,6 @@ public final class LagLeadDeltasExample {
     Examples.run(
         args,
         ARGS,
-        "LagLeadDeltasExample",
         (spark, opts) -> withDeltas(readingsFixture(spark)).orderBy("sensor", "day").show(false));
   }
 }

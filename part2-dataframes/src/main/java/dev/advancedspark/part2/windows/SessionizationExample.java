@@ -52,9 +52,9 @@ public final class SessionizationExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("SessionizationExample")
-          .option("rows", "100000", "generated click events")
-          .option("users", "1000", "distinct users")
-          .option("gap-minutes", "30", "inactivity that ends a session");
+          .count("rows", "100000", "generated click events")
+          .count("users", "1000", "distinct users")
+          .count("gap-minutes", "30", "inactivity that ends a session");
 
   private SessionizationExample() {}
 
@@ -125,7 +125,6 @@ public final class SessionizationExample {
     Examples.run(
         args,
         ARGS,
-        "SessionizationExample",
         (spark, opts) -> {
           long gap = opts.getLong("gap-minutes") * 60;
           if (gap <= 0) {

@@ -52,8 +52,8 @@ public final class TopNPerGroupExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("TopNPerGroupExample")
-          .option("rows", "200000", "generated orders to rank")
-          .option("n", "3", "rows kept per group");
+          .count("rows", "200000", "generated orders to rank")
+          .count("n", "3", "rows kept per group");
 
   private TopNPerGroupExample() {}
 
@@ -109,7 +109,6 @@ public final class TopNPerGroupExample {
     Examples.run(
         args,
         ARGS,
-        "TopNPerGroupExample",
         (spark, opts) -> {
           System.out.println("Ranking with ties (north: Bo and Cy both have 300):");
           rankWithinGroups(salesFixture(spark), "region", "sales")

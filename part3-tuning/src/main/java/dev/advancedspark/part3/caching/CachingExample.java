@@ -55,8 +55,8 @@ public final class CachingExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("CachingExample")
-          .option("rows", "1000000", "orders written to Parquet and cached")
-          .option("objects", "1000000", "Order objects in the RDD persisted at two levels");
+          .count("rows", "1000000", "orders written to Parquet and cached")
+          .count("objects", "1000000", "Order objects in the RDD persisted at two levels");
 
   /**
    * One action: what its tasks did and the plan that ran.
@@ -126,7 +126,6 @@ public final class CachingExample {
     Examples.run(
         args,
         ARGS,
-        "CachingExample",
         (spark, opts) -> {
           Path dir = SparkSessions.TARGET.resolve("data/part3/caching/orders");
           DataFiles.write(

@@ -66,7 +66,7 @@ public final class SerializerSizeExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("SerializerSizeExample")
-          .option("records", "1000", "records written to one serialization stream");
+          .count("records", "1000", "records written to one serialization stream");
 
   private static final ClassTag<Object> ANY = ClassTag$.MODULE$.Any();
 
@@ -152,7 +152,6 @@ public final class SerializerSizeExample {
     Examples.run(
         args,
         ARGS,
-        "SerializerSizeExample",
         (spark, opts) -> {
           long n = opts.getLong("records");
           // A clean conf, not the session's: a --conf spark.kryo.classesToRegister=... given for
