@@ -296,7 +296,11 @@ public final class ExampleArgs {
       case INPUT_PATH -> {
         if (!value.equals(o.defaultValue()) && !Files.exists(Path.of(value))) {
           throw UsageException.problem(
-              "Input not found: " + Path.of(value).toAbsolutePath() + " (" + flag + ").");
+              "Input not found: "
+                  + Path.of(value).toAbsolutePath()
+                  + " (check the path given to --"
+                  + o.name()
+                  + ", or leave the option out to use the default).");
         }
       }
       case CHECKED -> {

@@ -255,7 +255,7 @@ public final class UnifiedMemoryCalculator {
           overhead.isBlank() ? -1 : parseSize("overhead", overhead),
           parseSize("off-heap", opts.get("off-heap")));
     } catch (IllegalArgumentException e) {
-      throw UsageException.problem(e.getMessage());
+      throw new UsageException(e.getMessage(), ARGS.usage());
     }
   }
 
@@ -269,7 +269,7 @@ public final class UnifiedMemoryCalculator {
           try {
             planned = forExecutor(settings);
           } catch (IllegalArgumentException e) {
-            throw UsageException.problem(e.getMessage());
+            throw new UsageException(e.getMessage(), ARGS.usage());
           }
           System.out.printf(
               "Executor with --executor-memory %s (fraction %.2f, storageFraction %.2f):%n",

@@ -78,7 +78,7 @@ public final class PartitionSizing {
                 waves,
                 waves / cores);
           } catch (IllegalArgumentException e) {
-            throw UsageException.problem(e.getMessage());
+            throw new UsageException(e.getMessage(), ARGS.usage());
           }
         });
   }

@@ -156,9 +156,8 @@ public final class PartitionPruningExample {
 
   /** Runs {@code query} and reads the file-scan metrics of the plan that ran. */
   public static ScanStats scan(SparkSession spark, String name, Dataset<Row> query) {
-    // Execute this Dataset's own plan (a write or collect would plan a new copy) so that the scan
-    // metrics read below are those of the run. Plans.finalPlan only executes adaptive plans, and a
-    // plan without a shuffle is not adaptive.
+    // Execute this Dataset's own plan once (a write or collect would plan a new copy) so that the
+    // scan metrics read below are those of the run; Plans.finalPlan does the same.
     Measured<Long> m =
         MetricsCollector.measure(spark, () -> query.queryExecution().toRdd().count());
     SparkPlan plan = query.queryExecution().executedPlan();
