@@ -46,4 +46,22 @@ class ExampleLauncherTest {
         .contains("Usage: bin/run-example")
         .doesNotContain("Exception");
   }
+
+  @Test
+  void aMarkedExampleIsRecognisedFromItsClassFileWithoutLoadingIt() throws Exception {
+    // so that one that fails to load is listed with the reason instead of dropped silently
+    java.nio.file.Path classes =
+        java.nio.file.Path.of(
+            EnvironmentCheckExample.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+    java.nio.file.Path marked =
+        classes.resolve("dev/advancedspark/common/EnvironmentCheckExample.class");
+    java.nio.file.Path unmarked = classes.resolve("dev/advancedspark/common/ExampleLauncher.class");
+
+    assertThat(ExampleLauncher.isMarked(marked)).isTrue();
+    assertThat(ExampleLauncher.isMarked(unmarked)).isFalse();
+  }
 }

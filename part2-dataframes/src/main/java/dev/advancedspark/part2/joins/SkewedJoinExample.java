@@ -207,56 +207,103 @@ public final class SkewedJoinExample {
             .anyMatch(AQEShuffleReadExec::hasSkewedPartition);
   }
 
+  /** One variant's run: whether AQE split the join for skew, and what its tasks did. */
+  public record VariantRun(String name, boolean skewSplit, RunMetrics metrics, long wallMillis) {}
+
+  /**
+   * What the example prints.
+   *
+   * @param largestKeyGroup orders of the hot customer
+   * @param largestSaltedGroup the largest (customer, salt) group after salting
+   * @param warmUp the three variants, first round
+   * @param measured the same, second round
+   */
+  public record Comparison(
+      long largestKeyGroup,
+      long largestSaltedGroup,
+      java.util.List<VariantRun> warmUp,
+      java.util.List<VariantRun> measured) {}
+
+  /** Runs {@code query} once under {@code conf} and reports the variant. */
+  public static VariantRun run(
+      SparkSession spark, String name, Map<String, String> conf, Dataset<Row> query) {
+    return SqlConfs.with(
+        spark,
+        conf,
+        () -> {
+          Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> Plans.finalPlan(query));
+          return new VariantRun(name, skewSplit(m.result()), m.metrics(), m.wallMillis());
+        });
+  }
+
+  /**
+   * The lesson end to end: orders with a hot customer joined without skew handling, with AQE's skew
+   * join and salted, two rounds (the first warms the JVM up).
+   */
+  public static Comparison compare(
+      SparkSession spark, long rows, long customersN, double hot, int salt, long partitionBytes) {
+    Dataset<Row> orders = skewedOrders(spark, rows, customersN, hot, 16);
+    Dataset<Row> customers = DataGenerators.customers(spark, customersN, 42);
+    long largest = largestKeyGroup(orders, col("customer_id"));
+    long largestSalted =
+        largestKeyGroup(
+            orders.withColumn("_salt", salt(col("order_id"), salt)),
+            col("customer_id"),
+            col("_salt"));
+    java.util.List<java.util.List<VariantRun>> rounds = new java.util.ArrayList<>();
+    for (int round = 1; round <= 2; round++) {
+      rounds.add(
+          java.util.List.of(
+              run(
+                  spark,
+                  "no skew handling",
+                  noSkewHandlingSettings(partitionBytes),
+                  join(orders, customers)),
+              run(spark, "AQE skew join", aqeSkewSettings(partitionBytes), join(orders, customers)),
+              run(
+                  spark,
+                  "salted (" + salt + "), AQE skew off",
+                  noSkewHandlingSettings(partitionBytes),
+                  saltedJoin(orders, customers, "customer_id", "order_id", salt))));
+    }
+    return new Comparison(largest, largestSalted, rounds.get(0), rounds.get(1));
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         ARGS,
         (spark, opts) -> {
-          double hot = opts.getDouble("hot");
           int salt = opts.getInt("salt");
-          long bytes = opts.getBytes("partition-bytes");
-          long customersN = opts.getLong("customers");
-          Dataset<Row> orders = skewedOrders(spark, opts.getLong("rows"), customersN, hot, 16);
-          Dataset<Row> customers = DataGenerators.customers(spark, customersN, 42);
+          Comparison c =
+              compare(
+                  spark,
+                  opts.getLong("rows"),
+                  opts.getLong("customers"),
+                  opts.getDouble("hot"),
+                  salt,
+                  opts.getBytes("partition-bytes"));
           System.out.printf(
               "largest key group: %,d orders (customer 1); with %d salts: %,d%n",
-              largestKeyGroup(orders, col("customer_id")),
-              salt,
-              largestKeyGroup(
-                  orders.withColumn("_salt", salt(col("order_id"), salt)),
-                  col("customer_id"),
-                  col("_salt")));
-          for (int round = 1; round <= 2; round++) {
-            System.out.println(round == 1 ? "warm-up round:" : "measured round:");
-            run(spark, "no skew handling", noSkewHandlingSettings(bytes), join(orders, customers));
-            run(spark, "AQE skew join", aqeSkewSettings(bytes), join(orders, customers));
-            run(
-                spark,
-                "salted (" + salt + "), AQE skew off",
-                noSkewHandlingSettings(bytes),
-                saltedJoin(orders, customers, "customer_id", "order_id", salt));
-          }
+              c.largestKeyGroup(), salt, c.largestSaltedGroup());
+          System.out.println("warm-up round:");
+          c.warmUp().forEach(SkewedJoinExample::print);
+          System.out.println("measured round:");
+          c.measured().forEach(SkewedJoinExample::print);
         });
   }
 
-  private static void run(
-      SparkSession spark, String name, Map<String, String> conf, Dataset<Row> query) {
-    SqlConfs.with(
-        spark,
-        conf,
-        () -> {
-          Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> Plans.finalPlan(query));
-          RunMetrics r = m.metrics();
-          System.out.printf(
-              "  %-30s skew split=%-5s tasks=%3d shuffle write=%-9s wall=%5d ms"
-                  + " taskMax/median=%d/%d ms%n",
-              name,
-              skewSplit(m.result()),
-              r.tasks(),
-              RunMetrics.bytes(r.shuffleWriteBytes()),
-              m.wallMillis(),
-              r.maxTaskMillis(),
-              r.medianTaskMillis());
-        });
+  private static void print(VariantRun v) {
+    RunMetrics r = v.metrics();
+    System.out.printf(
+        "  %-30s skew split=%-5s tasks=%3d shuffle write=%-9s wall=%5d ms"
+            + " taskMax/median=%d/%d ms%n",
+        v.name(),
+        v.skewSplit(),
+        r.tasks(),
+        RunMetrics.bytes(r.shuffleWriteBytes()),
+        v.wallMillis(),
+        r.maxTaskMillis(),
+        r.medianTaskMillis());
   }
 }
