@@ -1,10 +1,14 @@
 package dev.advancedspark.common;
 
 import dev.advancedspark.common.memory.SparkMemoryRules;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Command-line arguments for an example: a few named options with defaults that work on a fresh
@@ -21,10 +25,44 @@ import java.util.Map;
  * ExampleArgs.Parsed parsed = spec.parse(args);
  * long rows = parsed.getLong("rows");
  * }</pre>
+ *
+ * <p>Typed options ({@link #count}, {@link #size}, {@link #choice}, {@link #fraction}, {@link
+ * #inputPath}) are checked when the arguments are parsed, before any Spark work starts, so every
+ * example answers a bad value the same way. Two number syntaxes, documented once here:
+ *
+ * <ul>
+ *   <li>counts (rows, partitions): a whole number with an optional decimal suffix, {@code 10k} =
+ *       10,000, {@code 2M} = 2,000,000;
+ *   <li>sizes (bytes): Spark's own byte strings, read as {@code spark.*} sizes are, in binary
+ *       units: {@code 512k} = 512 KiB, {@code 1m} = 1 MiB = 1,048,576 bytes, {@code 4g} = 4 GiB; a
+ *       bare number is bytes.
+ * </ul>
  */
 public final class ExampleArgs {
 
-  private record Option(String name, String defaultValue, String help) {}
+  /** What an option's value must be; checked by {@link #parse}. */
+  private enum Kind {
+    TEXT,
+    COUNT,
+    SIZE,
+    CHOICE,
+    FRACTION,
+    INPUT_PATH,
+    CHECKED
+  }
+
+  private record Option(
+      String name,
+      String defaultValue,
+      String help,
+      Kind kind,
+      long min,
+      List<String> choices,
+      Consumer<String> check) {
+    Option(String name, String defaultValue, String help, Kind kind, long min, List<String> c) {
+      this(name, defaultValue, help, kind, min, c, v -> {});
+    }
+  }
 
   private final String exampleName;
   private final boolean sparkOptions;
@@ -54,8 +92,92 @@ public final class ExampleArgs {
 
   /** Declares {@code --name value}; {@code defaultValue} is used when the option is absent. */
   public ExampleArgs option(String name, String defaultValue, String help) {
-    options.put(name, new Option(name, defaultValue, help));
+    return add(new Option(name, defaultValue, help, Kind.TEXT, 0, List.of()));
+  }
+
+  /** A count (rows, partitions): a whole number of at least 1, {@code 10k} = 10,000. */
+  public ExampleArgs count(String name, String defaultValue, String help) {
+    return count(name, defaultValue, help, 1);
+  }
+
+  /** A count of at least {@code min} (e.g. 0 when 0 means "Spark's default"). */
+  public ExampleArgs count(String name, String defaultValue, String help, long min) {
+    return add(new Option(name, defaultValue, help, Kind.COUNT, min, List.of()));
+  }
+
+  /** A size in bytes, in Spark's syntax and binary units: {@code 1m} = 1 MiB; at least 0. */
+  public ExampleArgs size(String name, String defaultValue, String help) {
+    return add(new Option(name, defaultValue, help, Kind.SIZE, 0, List.of()));
+  }
+
+  /** One of {@code allowed} (case-insensitive); {@link Parsed#get} returns it in lower case. */
+  public ExampleArgs choice(String name, String defaultValue, String help, String... allowed) {
+    List<String> values = List.of(allowed).stream().map(v -> v.toLowerCase(Locale.ROOT)).toList();
+    return add(new Option(name, defaultValue, help, Kind.CHOICE, 0, values));
+  }
+
+  /** A share between 0 and 1, inclusive. */
+  public ExampleArgs fraction(String name, String defaultValue, String help) {
+    return add(new Option(name, defaultValue, help, Kind.FRACTION, 0, List.of()));
+  }
+
+  /**
+   * A file or folder to read that must exist. The default value is not checked: it names what the
+   * example generates when no input is given (e.g. {@code generated}).
+   */
+  public ExampleArgs inputPath(String name, String defaultValue, String help) {
+    return add(new Option(name, defaultValue, help, Kind.INPUT_PATH, 0, List.of()));
+  }
+
+  /**
+   * A value with its own syntax (e.g. a skew spec {@code hot:0.9}), checked by {@code check} at
+   * parse time: an {@link IllegalArgumentException} from it becomes a usage error.
+   */
+  public ExampleArgs checked(
+      String name, String defaultValue, String help, Consumer<String> check) {
+    return add(new Option(name, defaultValue, help, Kind.CHECKED, 0, List.of(), check));
+  }
+
+  private ExampleArgs add(Option option) {
+    options.put(option.name(), option);
     return this;
+  }
+
+  /** The declared count options (for tests that try a non-positive count on every example). */
+  public List<String> countOptions() {
+    return namesOf(Kind.COUNT);
+  }
+
+  /** The declared input-path options (for tests that try a missing path on every example). */
+  public List<String> inputPathOptions() {
+    return namesOf(Kind.INPUT_PATH);
+  }
+
+  /** The declared option names, in order. */
+  public List<String> optionNames() {
+    return List.copyOf(options.keySet());
+  }
+
+  /** An option's declared kind in lower case: text, count, size, choice, fraction, input_path. */
+  public String kindOf(String name) {
+    Option o = options.get(name);
+    if (o == null) {
+      throw new IllegalArgumentException("Option '" + name + "' was never declared");
+    }
+    return o.kind().name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The smallest value a count option accepts. */
+  public long minimumOf(String countOption) {
+    Option o = options.get(countOption);
+    if (o == null || o.kind() != Kind.COUNT) {
+      throw new IllegalArgumentException("'" + countOption + "' is not a count option");
+    }
+    return o.min();
+  }
+
+  private List<String> namesOf(Kind kind) {
+    return options.values().stream().filter(o -> o.kind() == kind).map(Option::name).toList();
   }
 
   /** The usage text, listing the example's own options and the common Spark options. */
@@ -67,8 +189,10 @@ public final class ExampleArgs {
     }
     sb.append(sparkOptions ? " [--master URL] [--conf KEY=VALUE]... [--event-log]\n" : "\n");
     for (Option o : options.values()) {
+      String allowed = o.kind() == Kind.CHOICE ? " [" + String.join("|", o.choices()) + "]" : "";
       sb.append(
-          String.format("  --%-22s %s (default: %s)%n", o.name(), o.help(), o.defaultValue()));
+          String.format(
+              "  --%-22s %s%s (default: %s)%n", o.name(), o.help(), allowed, o.defaultValue()));
     }
     if (sparkOptions) {
       sb.append(String.format("  --%-22s %s%n", "master URL", "Spark master (default: local[*])"));
@@ -133,7 +257,60 @@ public final class ExampleArgs {
         default -> values.put(name, value);
       }
     }
+    for (Option o : options.values()) {
+      values.put(o.name(), check(o, values.get(o.name())));
+    }
     return new Parsed(this, values, master, conf, eventLog);
+  }
+
+  /** Checks a typed option's value before any work starts; returns it normalized. */
+  private String check(Option o, String value) {
+    String flag = "Option '--" + o.name() + "'";
+    switch (o.kind()) {
+      case COUNT -> {
+        long v = Parsed.parseCount(o.name(), value, usage());
+        if (v < o.min()) {
+          throw new UsageException(
+              flag + " must be at least " + o.min() + ", got " + value + ".", usage());
+        }
+      }
+      case SIZE -> Parsed.parseBytes(o.name(), value, usage());
+      case CHOICE -> {
+        String v = value.toLowerCase(Locale.ROOT);
+        if (!o.choices().contains(v)) {
+          throw new UsageException(
+              flag + " must be one of " + String.join(", ", o.choices()) + ", got '" + value + "'.",
+              usage());
+        }
+        return v;
+      }
+      case FRACTION -> {
+        double v = Parsed.parseDouble(o.name(), value, usage());
+        if (!(v >= 0 && v <= 1)) {
+          throw new UsageException(
+              flag + " must be a share between 0 and 1, got " + value + ".", usage());
+        }
+      }
+      case INPUT_PATH -> {
+        if (!value.equals(o.defaultValue()) && !Files.exists(Path.of(value))) {
+          throw UsageException.problem(
+              "Input not found: "
+                  + Path.of(value).toAbsolutePath()
+                  + " (check the path given to --"
+                  + o.name()
+                  + ", or leave the option out to use the default).");
+        }
+      }
+      case CHECKED -> {
+        try {
+          o.check().accept(value);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(flag + ": " + e.getMessage() + ".", usage());
+        }
+      }
+      case TEXT -> {}
+    }
+    return value;
   }
 
   /** The parsed arguments. Typed getters turn a malformed number into a {@link UsageException}. */
@@ -165,17 +342,59 @@ public final class ExampleArgs {
     }
 
     public long getLong(String name) {
-      String v = get(name).replace("_", "");
+      return parseCount(name, get(name), spec.usage());
+    }
+
+    /**
+     * A size in bytes in Spark's syntax ({@code 512k}, {@code 64m}, {@code 1g}: binary units, as
+     * {@code spark.*} sizes are read; a bare number is bytes), by {@link
+     * SparkMemoryRules#parseBytes}. Unlike {@link #getLong}, which counts ({@code 10k} = 10,000),
+     * this is for memory and file sizes.
+     */
+    public long getBytes(String name) {
+      return parseBytes(name, get(name), spec.usage());
+    }
+
+    static long parseCount(String name, String value, String usage) {
+      String v = value.replace("_", "");
       try {
         return parseScaled(v);
-      } catch (NumberFormatException e) {
+      } catch (NumberFormatException | ArithmeticException e) {
         throw new UsageException(
             "Option '--"
                 + name
                 + "' must be a whole number (e.g. 1000, 10k, 10M), got '"
                 + v
                 + "'.",
-            spec.usage());
+            usage);
+      }
+    }
+
+    static long parseBytes(String name, String value, String usage) {
+      long bytes;
+      try {
+        bytes = SparkMemoryRules.parseBytes(value);
+      } catch (RuntimeException e) {
+        bytes = -1;
+      }
+      if (bytes < 0 || value.isBlank()) {
+        throw new UsageException(
+            "Option '--"
+                + name
+                + "' must be a size such as 512k, 64m or 1g (binary units: 1m = 1 MiB), got '"
+                + value
+                + "'.",
+            usage);
+      }
+      return bytes;
+    }
+
+    static double parseDouble(String name, String value, String usage) {
+      try {
+        return Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        throw new UsageException(
+            "Option '--" + name + "' must be a number, got '" + value + "'.", usage);
       }
     }
 
@@ -204,30 +423,8 @@ public final class ExampleArgs {
       return getInt(name);
     }
 
-    /**
-     * A size read as Spark reads {@code spark.*} sizes ({@link SparkMemoryRules#parseBytes}):
-     * binary units, {@code 1m} = 1 MiB, a bare number is bytes. Unlike {@link #getLong}, which
-     * counts ({@code 10k} = 10,000), this is for memory and file sizes.
-     */
-    public long getBytes(String name) {
-      String v = get(name);
-      try {
-        return SparkMemoryRules.parseBytes(v);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(
-            "Option '--" + name + "' must be a size such as 4g, 512m or 0, got '" + v + "'.",
-            spec.usage());
-      }
-    }
-
     public double getDouble(String name) {
-      String v = get(name);
-      try {
-        return Double.parseDouble(v);
-      } catch (NumberFormatException e) {
-        throw new UsageException(
-            "Option '--" + name + "' must be a number, got '" + v + "'.", spec.usage());
-      }
+      return parseDouble(name, get(name), spec.usage());
     }
 
     /** {@code --master}, or null when not given (the session factory then decides). */

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,11 @@ public final class ExampleLauncher {
     System.exit(launch(args, System.getProperty("java.class.path")));
   }
 
-  static int launch(String[] args, String classPath) {
+  /**
+   * Runs {@code args[0]} (an example's simple name) with the rest of {@code args}, or lists the
+   * examples; returns the exit status instead of exiting.
+   */
+  public static int launch(String[] args, String classPath) {
     List<Entry> catalog = catalog(classPath);
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       System.out.print(listing(catalog));
@@ -48,20 +53,34 @@ public final class ExampleLauncher {
       System.err.print(listing(catalog));
       return 2;
     }
+    Method main;
     try {
-      Method main = Class.forName(entry.get().className()).getMethod("main", String[].class);
-      main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
-      return 0;
+      main = Class.forName(entry.get().className()).getMethod("main", String[].class);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      System.err.println("error: cannot start " + entry.get().className() + ": " + e);
+      return 1;
+    }
+    // The example's own System.exit (via Examples.exit) becomes the status returned here.
+    return Examples.exitStatusOf(
+        () -> invoke(main, name, Arrays.copyOfRange(args, 1, args.length)), false);
+  }
+
+  private static void invoke(Method main, String name, String[] args) {
+    try {
+      main.invoke(null, (Object) args);
     } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof Examples.ExitRequest exit) {
+        throw exit; // an exit request: let Examples.exitStatusOf turn it into the status
+      }
       Throwable cause = e.getCause();
       System.err.println(name + " failed: " + cause);
       if (System.getenv("EXAMPLE_DEBUG") != null) {
         cause.printStackTrace();
       }
-      return 1;
-    } catch (ReflectiveOperationException e) {
-      System.err.println("error: cannot start " + entry.get().className() + ": " + e);
-      return 1;
+      Examples.exit(1);
+    } catch (IllegalAccessException e) {
+      System.err.println("error: cannot start " + main.getDeclaringClass().getName() + ": " + e);
+      Examples.exit(1);
     }
   }
 
@@ -129,7 +148,23 @@ public final class ExampleLauncher {
       }
       return Optional.of(new Entry(module, c.getSimpleName(), className, marker.value()));
     } catch (ClassNotFoundException | LinkageError e) {
-      return Optional.empty();
+      if (!isMarked(classFile)) {
+        return Optional.empty();
+      }
+      // A marked example that cannot load is listed with the reason, never dropped silently.
+      String simple = className.substring(className.lastIndexOf('.') + 1);
+      System.err.println("warning: example " + className + " cannot be loaded: " + e);
+      return Optional.of(new Entry(module, simple, className, "(cannot be loaded: " + e + ")"));
+    }
+  }
+
+  /** Whether a class file carries the {@link RunnableExample} annotation, without loading it. */
+  static boolean isMarked(Path classFile) {
+    try {
+      String bytes = new String(Files.readAllBytes(classFile), StandardCharsets.ISO_8859_1);
+      return bytes.contains("L" + RunnableExample.class.getName().replace('.', '/') + ";");
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.advancedspark.common;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -21,16 +22,81 @@ import org.apache.spark.sql.SparkSession;
  * runs its {@code main}; {@link RunnableExample} marks a class as an example, and {@link
  * ExampleLauncher} (behind {@code bin/run-example}) finds and starts it by its simple name.
  *
+ * <p>Exit statuses: 0 done (or {@code --help}), 1 the example failed (a message, no stack trace), 2
+ * a usage error (a bad argument, a missing input path: one {@code error:} line, then the usage when
+ * it helps).
+ *
  * <p>Set {@code EXAMPLE_DEBUG=1} to see the full stack trace of an unexpected failure.
  */
 public final class Examples {
 
   private Examples() {}
 
-  /** Runs an example whose app name is the name {@code spec} was declared with; exits on error. */
+  /** Thrown instead of {@link System#exit} while {@link #exitStatusOf} runs a {@code main}. */
+  static final class ExitRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    ExitRequest(int status) {
+      super("exit " + status, null, false, false);
+      this.status = status;
+    }
+  }
+
+  private enum Mode {
+    RUN,
+    PARSE_ONLY
+  }
+
+  private static final ThreadLocal<Mode> CAPTURED = new ThreadLocal<>();
+
+  /**
+   * Runs an example's {@code main} in this thread and returns the status it would exit with,
+   * instead of exiting the JVM. With {@code parseOnly} the example stops once its arguments are
+   * accepted (status 0) and never starts Spark: a cheap way for a test to try bad arguments on
+   * every example.
+   */
+  public static int exitStatusOf(Runnable main, boolean parseOnly) {
+    Mode previous = CAPTURED.get();
+    // A parse-only caller (a test) keeps its mode through the launcher's own capture.
+    CAPTURED.set(parseOnly || previous == Mode.PARSE_ONLY ? Mode.PARSE_ONLY : Mode.RUN);
+    try {
+      main.run();
+      return 0;
+    } catch (ExitRequest e) {
+      return e.status;
+    } finally {
+      if (previous == null) {
+        CAPTURED.remove();
+      } else {
+        CAPTURED.set(previous);
+      }
+    }
+  }
+
+  /** {@link #run(String[], ExampleArgs, String, BiConsumer)} named after {@code spec}. */
   public static void run(
       String[] args, ExampleArgs spec, BiConsumer<SparkSession, ExampleArgs.Parsed> body) {
     run(args, spec, spec.exampleName(), body);
+  }
+
+  /**
+   * The thin main of a tool that needs no Spark session (a calculator): the same parsing, messages
+   * and exit statuses as {@link #run}, without starting Spark.
+   */
+  public static void runTool(String[] args, ExampleArgs spec, Consumer<ExampleArgs.Parsed> body) {
+    int status = runAndReport(args, spec, spec.exampleName(), null, body);
+    if (status != 0 || CAPTURED.get() != null) {
+      exit(status);
+    }
+  }
+
+  /** Exits with the status: the one place (with {@link #exitStatusOf}) an example ends the JVM. */
+  public static void exit(int status) {
+    if (CAPTURED.get() != null) {
+      throw new ExitRequest(status);
+    }
+    System.exit(status);
   }
 
   /** Like {@link #run(String[], ExampleArgs, BiConsumer)}, returning the exit status. */
@@ -48,8 +114,8 @@ public final class Examples {
       String appName,
       BiConsumer<SparkSession, ExampleArgs.Parsed> body) {
     int status = runAndReport(args, spec, appName, body);
-    if (status != 0) {
-      System.exit(status);
+    if (status != 0 || CAPTURED.get() != null) {
+      exit(status);
     }
   }
 
@@ -59,14 +125,30 @@ public final class Examples {
       ExampleArgs spec,
       String appName,
       BiConsumer<SparkSession, ExampleArgs.Parsed> body) {
+    return runAndReport(args, spec, appName, body, null);
+  }
+
+  private static int runAndReport(
+      String[] args,
+      ExampleArgs spec,
+      String appName,
+      BiConsumer<SparkSession, ExampleArgs.Parsed> body,
+      Consumer<ExampleArgs.Parsed> tool) {
     ExampleArgs.Parsed parsed;
     try {
       parsed = spec.parse(args);
     } catch (UsageException e) {
       return report(e);
     }
+    if (CAPTURED.get() == Mode.PARSE_ONLY) {
+      return 0;
+    }
     SparkSession spark = null;
     try {
+      if (tool != null) {
+        tool.accept(parsed);
+        return 0;
+      }
       spark = SparkSessions.forExample(parsed.sessionSettings(appName));
       body.accept(spark, parsed);
       return 0;

@@ -127,4 +127,48 @@ class ExampleArgsTest {
     assertThat(spec.exampleName()).isEqualTo("DemoExample");
     assertThat(spec.usage()).startsWith("Usage: bin/run-example DemoExample");
   }
+
+  private final ExampleArgs typed =
+      ExampleArgs.forExample("TypedExample")
+          .count("rows", "1000", "rows")
+          .count("cores", "0", "cores (0: the default)", 0)
+          .size("split", "4m", "split size")
+          .choice("mode", "permissive", "mode", "permissive", "failfast")
+          .fraction("hot", "0.5", "hot share")
+          .inputPath("input", "generated", "input file");
+
+  @Test
+  void sizesAreSparkByteStringsInBinaryUnits() {
+    assertThat(typed.parse().getBytes("split")).isEqualTo(4L << 20);
+    assertThat(typed.parse("--split", "1m").getBytes("split")).isEqualTo(1_048_576L);
+    assertThat(typed.parse("--split", "100k").getBytes("split")).isEqualTo(102_400L);
+    assertThat(typed.parse("--split", "512").getBytes("split")).isEqualTo(512L);
+    assertThatThrownBy(() -> typed.parse("--split", "1.5g"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("binary units: 1m = 1 MiB");
+  }
+
+  @Test
+  void typedOptionsAreCheckedWhenParsedWithTheAllowedValuesListed() {
+    assertThatThrownBy(() -> typed.parse("--rows", "0"))
+        .hasMessage("Option '--rows' must be at least 1, got 0.");
+    assertThatThrownBy(() -> typed.parse("--cores", "-3"))
+        .hasMessage("Option '--cores' must be at least 0, got -3.");
+    assertThat(typed.parse("--cores", "0").getInt("cores")).isZero();
+    assertThatThrownBy(() -> typed.parse("--mode", "strict"))
+        .hasMessage("Option '--mode' must be one of permissive, failfast, got 'strict'.");
+    assertThat(typed.parse("--mode", "FAILFAST").get("mode")).isEqualTo("failfast");
+    assertThatThrownBy(() -> typed.parse("--hot", "2"))
+        .hasMessage("Option '--hot' must be a share between 0 and 1, got 2.");
+    assertThat(typed.usage()).contains("[permissive|failfast]");
+  }
+
+  @Test
+  void aMissingInputPathIsNamedAndTheDefaultIsNotChecked() {
+    assertThat(typed.parse().get("input")).isEqualTo("generated");
+    assertThatThrownBy(() -> typed.parse("--input", "target/nope.csv"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith("Input not found: ")
+        .hasMessageContaining("nope.csv");
+  }
 }

@@ -2,6 +2,7 @@ package dev.advancedspark.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.advancedspark.common.examples.EnvironmentCheckExample;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -45,5 +46,23 @@ class ExampleLauncherTest {
         .contains("Did you mean: EnvironmentCheckExample?")
         .contains("Usage: bin/run-example")
         .doesNotContain("Exception");
+  }
+
+  @Test
+  void aMarkedExampleIsRecognisedFromItsClassFileWithoutLoadingIt() throws Exception {
+    // so that one that fails to load is listed with the reason instead of dropped silently
+    java.nio.file.Path classes =
+        java.nio.file.Path.of(
+            EnvironmentCheckExample.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+    java.nio.file.Path marked =
+        classes.resolve("dev/advancedspark/common/examples/EnvironmentCheckExample.class");
+    java.nio.file.Path unmarked = classes.resolve("dev/advancedspark/common/ExampleLauncher.class");
+
+    assertThat(ExampleLauncher.isMarked(marked)).isTrue();
+    assertThat(ExampleLauncher.isMarked(unmarked)).isFalse();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,12 +31,20 @@ class JvmFlagsTest {
     Path script = Path.of("..", "bin", "run-example").toAbsolutePath().normalize();
 
     // when it is asked which flags it passes to java
+    // (output to a file, so that waitFor's deadline applies: reading a pipe first would block
+    // for as long as the script runs)
+    Path output = Files.createTempFile(Path.of("target"), "print-java-flags", ".txt");
     Process p =
         new ProcessBuilder("bash", script.toString(), "--print-java-flags")
             .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
             .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+    if (!ended) {
+      p.destroyForcibly();
+    }
+    String out = Files.readString(output, StandardCharsets.UTF_8).trim();
+    assertThat(ended).as("bin/run-example --print-java-flags ended within 30 s: " + out).isTrue();
 
     // then they are Spark's list, not an unresolved ${...} from a plugin's configuration
     assertThat(p.exitValue()).as(out).isZero();

@@ -26,7 +26,7 @@ public final class EnvironmentCheckExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("EnvironmentCheckExample")
-          .option("rows", "1000000", "rows summed by the check job");
+          .count("rows", "1000000", "rows summed by the check job");
 
   private EnvironmentCheckExample() {}
 
@@ -55,7 +55,6 @@ public final class EnvironmentCheckExample {
     Examples.run(
         args,
         ARGS,
-        "EnvironmentCheckExample",
         (spark, opts) -> {
           describe(spark).forEach((k, v) -> System.out.printf("%-30s %s%n", k, v));
           long rows = opts.getLong("rows");

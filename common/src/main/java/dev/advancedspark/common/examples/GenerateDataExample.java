@@ -3,7 +3,6 @@ package dev.advancedspark.common.examples;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
-import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.data.DataFiles;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
@@ -33,12 +32,24 @@ public final class GenerateDataExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("GenerateDataExample")
-          .option("dataset", "orders", "orders, customers, products, clickstream or groupby")
-          .option("rows", "1M", "rows to generate")
-          .option("format", "parquet", "parquet, csv or json")
-          .option("skew", "uniform", "key skew: uniform, hot:<fraction> or zipf:<exponent>")
-          .option("null-fraction", "0", "share of orders with a null customer_id and amount")
-          .option("seed", "42", "random seed: the same seed gives the same rows")
+          .choice(
+              "dataset",
+              "orders",
+              "the dataset",
+              "orders",
+              "customers",
+              "products",
+              "clickstream",
+              "groupby")
+          .count("rows", "1M", "rows to generate")
+          .choice("format", "parquet", "file format", "parquet", "csv", "json")
+          .checked(
+              "skew",
+              "uniform",
+              "key skew: uniform, hot:<fraction> or zipf:<exponent>",
+              Skew::parse)
+          .fraction("null-fraction", "0", "share of orders with a null customer_id and amount")
+          .checked("seed", "42", "random seed: the same seed gives the same rows", Long::parseLong)
           .option("out", "", "output folder (default: target/data/<dataset>-<format>)");
 
   private GenerateDataExample() {}
@@ -107,18 +118,10 @@ public final class GenerateDataExample {
     Examples.run(
         args,
         ARGS,
-        "GenerateDataExample",
         (spark, opts) -> {
-          DataFiles.Format format;
-          Skew skew;
-          try {
-            format = DataFiles.Format.parse(opts.get("format"));
-            skew = Skew.parse(opts.get("skew"));
-            dataset(spark, opts.get("dataset"), 1, skew, 0, 0);
-          } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage(), ARGS.usage());
-          }
-          String name = opts.get("dataset").toLowerCase(Locale.ROOT);
+          DataFiles.Format format = DataFiles.Format.parse(opts.get("format"));
+          Skew skew = Skew.parse(opts.get("skew"));
+          String name = opts.get("dataset");
           Path out =
               opts.get("out").isEmpty()
                   ? Path.of("target", "data", name + "-" + format.sparkName())

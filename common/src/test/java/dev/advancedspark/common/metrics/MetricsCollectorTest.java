@@ -2,11 +2,14 @@ package dev.advancedspark.common.metrics;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.testkit.SharedSpark;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -47,14 +50,51 @@ class MetricsCollectorTest {
   }
 
   @Test
-  void countsFailedTasksAndTaskSkew() {
-    RunMetrics m =
-        MetricsCollector.metricsOf(spark, () -> orders.groupBy("status").count().collectAsList());
+  void countsATaskThatFailed() {
+    // given a one-task job whose task throws (local mode does not retry it)
+    Dataset<Long> oneTask = spark.range(0, 10, 1, 1).as(Encoders.LONG());
 
-    assertThat(m.failedTasks()).isZero();
-    assertThat(m.maxTaskMillis()).isGreaterThanOrEqualTo(m.medianTaskMillis());
-    assertThat(m.taskSkew()).isGreaterThanOrEqualTo(1.0);
-    assertThat(m.summary()).contains("shuffleWrite=");
+    // when
+    RunMetrics failing =
+        MetricsCollector.metricsOf(
+            spark,
+            () -> {
+              Throwable thrown =
+                  catchThrowable(
+                      () ->
+                          oneTask
+                              .map(
+                                  (MapFunction<Long, Long>)
+                                      id -> {
+                                        if (id == 7) {
+                                          throw new IllegalStateException("bad record 7");
+                                        }
+                                        return id;
+                                      },
+                                  Encoders.LONG())
+                              .collectAsList());
+              assertThat(thrown).hasStackTraceContaining("bad record 7");
+            });
+    RunMetrics passing = MetricsCollector.metricsOf(spark, oneTask::collectAsList);
+
+    // then
+    assertThat(failing.tasks()).isEqualTo(1);
+    assertThat(failing.failedTasks()).isEqualTo(1);
+    assertThat(passing.failedTasks()).isZero();
+    assertThat(failing.summary()).contains("(failed 1)");
+  }
+
+  @Test
+  void taskSkewIsTheLongestTaskOverTheMedianOne() {
+    assertThat(withTaskMillis(900, 100).taskSkew()).isEqualTo(9.0);
+    assertThat(withTaskMillis(100, 100).taskSkew()).isEqualTo(1.0);
+    // a median of 0 ms (tiny tasks) must not divide by zero
+    assertThat(withTaskMillis(0, 0).taskSkew()).isEqualTo(1.0);
+    assertThat(withTaskMillis(12, 0).taskSkew()).isEqualTo(12.0);
+  }
+
+  private static RunMetrics withTaskMillis(long max, long median) {
+    return new RunMetrics(1, 1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, max, median, 0);
   }
 
   @Test

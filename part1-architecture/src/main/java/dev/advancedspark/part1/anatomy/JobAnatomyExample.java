@@ -50,8 +50,8 @@ public final class JobAnatomyExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("JobAnatomyExample")
-          .option("rows", "1000000", "orders to generate")
-          .option("band-width", "1000", "width of the revenue bands of the second aggregation");
+          .count("rows", "1000000", "orders to generate")
+          .count("band-width", "1000", "width of the revenue bands of the second aggregation");
 
   /**
    * AQE re-plans between stages: it coalesces small shuffle partitions and runs each shuffle stage
@@ -146,59 +146,78 @@ public final class JobAnatomyExample {
     // end::plan-phases[]
   }
 
+  /**
+   * What the example prints.
+   *
+   * @param jobsBeforeAction jobs run while building and planning the query (zero)
+   * @param phases the four plans of a SQL query over a Parquet copy of the orders
+   * @param predicted shuffles, stages and tasks predicted from the static plan
+   * @param staticRun what the query did with AQE off
+   * @param adaptiveRun what it did with AQE on
+   */
+  public record Anatomy(
+      long jobsBeforeAction,
+      Phases phases,
+      Prediction predicted,
+      RunMetrics staticRun,
+      RunMetrics adaptiveRun) {}
+
+  /** The lesson end to end, for {@code main}. */
+  public static Anatomy anatomy(SparkSession spark, long rows, double bandWidth, Path dir) {
+    Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(rows));
+    long jobsBeforeAction = metricsOfBuildingOnly(spark, rows, bandWidth).jobs();
+    // The plan phases read a Parquet copy: short plans, and a scan that shows push-down.
+    Path parquet = DataFiles.write(orders, Format.PARQUET, dir);
+    spark.read().parquet(parquet.toAbsolutePath().toString()).createOrReplaceTempView("orders");
+    Phases phases = planPhases(spark, "orders");
+    Prediction[] predicted = new Prediction[1];
+    RunMetrics staticRun =
+        SqlConfs.with(
+            spark,
+            STATIC_PLAN,
+            () -> {
+              Dataset<Row> q = customersPerRevenueBand(orders, bandWidth);
+              predicted[0] = predict(q);
+              return runAndCount(spark, q).metrics();
+            });
+    RunMetrics adaptiveRun =
+        SqlConfs.with(
+            spark,
+            Map.of("spark.sql.adaptive.enabled", "true"),
+            () -> runAndCount(spark, customersPerRevenueBand(orders, bandWidth)).metrics());
+    return new Anatomy(jobsBeforeAction, phases, predicted[0], staticRun, adaptiveRun);
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         ARGS,
-        "JobAnatomyExample",
         (spark, opts) -> {
-          long rows = opts.getLong("rows");
-          double bandWidth = opts.getDouble("band-width");
-          Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(rows));
-
+          Anatomy a =
+              anatomy(
+                  spark,
+                  opts.getLong("rows"),
+                  opts.getDouble("band-width"),
+                  SparkSessions.TARGET.resolve("job-anatomy/orders"));
           System.out.printf(
               "jobs after 4 transformations (filter, select, groupBy, groupBy) and planning: %d%n",
-              metricsOfBuildingOnly(spark, rows, bandWidth).jobs());
-
-          // The plan phases read a Parquet copy: short plans, and a scan that shows push-down.
-          Path parquet =
-              DataFiles.write(
-                  orders, Format.PARQUET, SparkSessions.TARGET.resolve("job-anatomy/orders"));
-          spark
-              .read()
-              .parquet(parquet.toAbsolutePath().toString())
-              .createOrReplaceTempView("orders");
-          Phases phases = planPhases(spark, "orders");
-          System.out.println("\n== Parsed ==\n" + phases.parsed());
-          System.out.println("== Analyzed ==\n" + phases.analyzed());
-          System.out.println("== Optimized ==\n" + phases.optimized());
-          System.out.println("== Physical ==\n" + phases.physical());
-
-          SqlConfs.with(
-              spark,
-              STATIC_PLAN,
-              () -> {
-                Dataset<Row> q = customersPerRevenueBand(orders, bandWidth);
-                Prediction p = predict(q);
-                RunMetrics m = runAndCount(spark, q).metrics();
-                System.out.printf(
-                    "AQE off: predicted %d shuffles -> %d stages, tasks per stage %s = %d%n",
-                    p.shuffles(), p.stages(), p.tasksPerStage(), p.tasks());
-                System.out.printf(
-                    "AQE off: observed  jobs=%d stages=%d tasks=%d%n",
-                    m.jobs(), m.stages(), m.tasks());
-              });
-          SqlConfs.with(
-              spark,
-              Map.of("spark.sql.adaptive.enabled", "true"),
-              () -> {
-                RunMetrics m =
-                    runAndCount(spark, customersPerRevenueBand(orders, bandWidth)).metrics();
-                System.out.printf(
-                    "AQE on:  observed  jobs=%d stages=%d tasks=%d"
-                        + " (a job per shuffle stage; small partitions coalesced)%n",
-                    m.jobs(), m.stages(), m.tasks());
-              });
+              a.jobsBeforeAction());
+          System.out.println("\n== Parsed ==\n" + a.phases().parsed());
+          System.out.println("== Analyzed ==\n" + a.phases().analyzed());
+          System.out.println("== Optimized ==\n" + a.phases().optimized());
+          System.out.println("== Physical ==\n" + a.phases().physical());
+          Prediction p = a.predicted();
+          RunMetrics m = a.staticRun();
+          System.out.printf(
+              "AQE off: predicted %d shuffles -> %d stages, tasks per stage %s = %d%n",
+              p.shuffles(), p.stages(), p.tasksPerStage(), p.tasks());
+          System.out.printf(
+              "AQE off: observed  jobs=%d stages=%d tasks=%d%n", m.jobs(), m.stages(), m.tasks());
+          RunMetrics on = a.adaptiveRun();
+          System.out.printf(
+              "AQE on:  observed  jobs=%d stages=%d tasks=%d"
+                  + " (a job per shuffle stage; small partitions coalesced)%n",
+              on.jobs(), on.stages(), on.tasks());
         });
   }
 }

@@ -16,6 +16,7 @@ import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.MetricsCollector.Measured;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -68,9 +69,14 @@ public final class ClusterManagersExample {
 
   static final ExampleArgs SPEC =
       ExampleArgs.forExample("ClusterManagersExample")
-          .option("rows", "200k", "orders to aggregate")
-          .option("workers", "2", "standalone workers to start (1 core, 1 GiB each)")
-          .option("kill-executor", "true", "kill -9 one executor in the middle of a slowed job");
+          .count("rows", "200k", "orders to aggregate")
+          .count("workers", "2", "standalone workers to start (1 core, 1 GiB each)")
+          .choice(
+              "kill-executor",
+              "true",
+              "kill -9 one executor in the middle of a slowed job",
+              "true",
+              "false");
 
   /** Rows of the slowed-down job whose executor is killed: 3 ms each, seconds per task. */
   static final long SLOW_ROWS = 4_000;
@@ -135,106 +141,182 @@ public final class ClusterManagersExample {
         pids.stream().collect(Collectors.groupingBy(p -> p, Collectors.counting())));
   }
 
+  /**
+   * The job on the session's own master (local mode).
+   *
+   * @param master the master URL
+   * @param driverPid this JVM's pid
+   * @param taskPids pid -> tasks of a 4-task job
+   * @param cold the first run of the job
+   * @param warm the second run
+   * @param slowRows the rows of the small job the executor-loss run repeats, for comparison
+   */
+  public record LocalRun(
+      String master,
+      long driverPid,
+      Map<Long, Long> taskPids,
+      Measured<List<Row>> cold,
+      Measured<List<Row>> warm,
+      List<Row> slowRows) {}
+
+  /** Runs the job twice on {@code spark} and notes which processes ran the tasks. */
+  public static LocalRun onLocal(SparkSession spark, long rows) {
+    Measured<List<Row>> cold =
+        MetricsCollector.measure(spark, () -> collectSorted(revenueByStatus(orders(spark, rows))));
+    Measured<List<Row>> warm =
+        MetricsCollector.measure(spark, () -> collectSorted(revenueByStatus(orders(spark, rows))));
+    return new LocalRun(
+        spark.sparkContext().master(),
+        ProcessHandle.current().pid(),
+        taskPids(spark, 4),
+        cold,
+        warm,
+        collectSorted(revenueByStatus(orders(spark, SLOW_ROWS))));
+  }
+
+  /**
+   * The job on a standalone cluster started for the run.
+   *
+   * @param masterUrl the master's URL
+   * @param masterPid the master's pid
+   * @param workerPids the workers' pids
+   * @param logs the folder of the daemons' logs
+   * @param startMillis time to start the cluster
+   * @param executors the registered executors
+   * @param sessionMillis time until the session and its executors were ready
+   * @param taskPids pid -> tasks of a job with two tasks per executor
+   * @param cold the first run of the job
+   * @param warm the second run
+   * @param loss the executor-loss run, or null when not asked for
+   */
+  public record ClusterRun(
+      String masterUrl,
+      long masterPid,
+      List<Long> workerPids,
+      Path logs,
+      long startMillis,
+      List<ExecutorProcess> executors,
+      long sessionMillis,
+      Map<Long, Long> taskPids,
+      Measured<List<Row>> cold,
+      Measured<List<Row>> warm,
+      ExecutorLoss.Report loss) {}
+
+  /**
+   * Starts a standalone cluster of {@code workers} one-core workers, runs the job twice on it and,
+   * with {@code killExecutor}, kills one executor in the middle of a slowed job. Every process it
+   * starts is stopped when it returns.
+   */
+  public static ClusterRun onStandalone(
+      int workers, Map<String, String> extraConf, long rows, boolean killExecutor) {
+    long start = System.nanoTime();
+    try (StandaloneCluster cluster =
+        StandaloneCluster.builder()
+            .workers(workers)
+            .coresPerWorker(1)
+            .memoryPerWorker("1g")
+            .workDir(SparkSessions.TARGET.resolve("standalone-cluster"))
+            .start()) {
+      long startMillis = (System.nanoTime() - start) / 1_000_000;
+      long sessionStart = System.nanoTime();
+      Map<String, String> conf = new LinkedHashMap<>();
+      // Two tasks per executor core, so that a killed executor leaves work for the others.
+      conf.put("spark.default.parallelism", String.valueOf(2 * workers));
+      conf.putAll(extraConf);
+      SparkSession onCluster = cluster.session("ClusterManagersExample", conf);
+      try {
+        List<ExecutorProcess> executors =
+            cluster.awaitRegisteredExecutors(onCluster, workers, Duration.ofMinutes(2));
+        long sessionMillis = (System.nanoTime() - sessionStart) / 1_000_000;
+        Measured<List<Row>> cold =
+            MetricsCollector.measure(
+                onCluster, () -> collectSorted(revenueByStatus(orders(onCluster, rows))));
+        Measured<List<Row>> warm =
+            MetricsCollector.measure(
+                onCluster, () -> collectSorted(revenueByStatus(orders(onCluster, rows))));
+        Map<Long, Long> pids = taskPids(onCluster, 2 * executors.size());
+        ExecutorLoss.Report loss =
+            killExecutor
+                ? ExecutorLoss.killOneExecutorMidJob(
+                    onCluster,
+                    cluster,
+                    () ->
+                        collectSorted(revenueByStatus(slowedDown(orders(onCluster, SLOW_ROWS), 3))),
+                    Duration.ofMinutes(3))
+                : null;
+        return new ClusterRun(
+            cluster.masterUrl(),
+            cluster.masterProcess().pid(),
+            cluster.workerProcesses().stream().map(ProcessHandle::pid).toList(),
+            cluster.workDir().resolve("logs"),
+            startMillis,
+            executors,
+            sessionMillis,
+            pids,
+            cold,
+            warm,
+            loss);
+      } finally {
+        onCluster.stop();
+      }
+    }
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         SPEC,
-        "ClusterManagersExample",
         (spark, opts) -> {
-          long rows = opts.getLong("rows");
           int workers = opts.getInt("workers");
-          if (rows < 1 || workers < 1 || workers > 8) {
-            throw UsageException.problem("--rows must be >= 1 and --workers in 1..8.");
+          if (workers > 8) {
+            throw new UsageException("Option '--workers' must be at most 8.", SPEC.usage());
           }
-          String kill = opts.get("kill-executor");
-          if (!kill.equals("true") && !kill.equals("false")) {
-            throw UsageException.problem(
-                "--kill-executor must be true or false, got '" + kill + "'.");
-          }
-          String master = spark.sparkContext().master();
-          Measured<List<Row>> cold =
-              MetricsCollector.measure(
-                  spark, () -> collectSorted(revenueByStatus(orders(spark, rows))));
-          Measured<List<Row>> warm =
-              MetricsCollector.measure(
-                  spark, () -> collectSorted(revenueByStatus(orders(spark, rows))));
+          LocalRun local = onLocal(spark, opts.getLong("rows"));
           System.out.printf(
               "== %s: driver pid %d, tasks ran in pids %s%n",
-              master, ProcessHandle.current().pid(), taskPids(spark, 4));
-          print(cold.result());
+              local.master(), local.driverPid(), local.taskPids());
+          print(local.cold().result());
           System.out.printf(
               "   first run %d ms, second run %d ms (%s)%n",
-              cold.wallMillis(), warm.wallMillis(), warm.metrics().summary());
-          List<Row> localSmall = collectSorted(revenueByStatus(orders(spark, SLOW_ROWS)));
+              local.cold().wallMillis(),
+              local.warm().wallMillis(),
+              local.warm().metrics().summary());
           // One SparkContext per JVM: stop the local one before connecting to the cluster.
           spark.stop();
 
-          long start = System.nanoTime();
-          try (StandaloneCluster cluster =
-              StandaloneCluster.builder()
-                  .workers(workers)
-                  .coresPerWorker(1)
-                  .memoryPerWorker("1g")
-                  .workDir(SparkSessions.TARGET.resolve("standalone-cluster"))
-                  .start()) {
-            long clusterMillis = (System.nanoTime() - start) / 1_000_000;
+          ClusterRun c =
+              onStandalone(
+                  workers,
+                  opts.conf(),
+                  opts.getLong("rows"),
+                  opts.get("kill-executor").equals("true"));
+          System.out.printf(
+              "== standalone: master %s (pid %d), workers %s; started in %d ms%n",
+              c.masterUrl(),
+              c.masterPid(),
+              c.workerPids().stream().map(p -> "pid " + p).toList(),
+              c.startMillis());
+          System.out.println("   logs: " + c.logs());
+          System.out.printf(
+              "   session and %d executors ready in %d ms%n",
+              c.executors().size(), c.sessionMillis());
+          for (ExecutorProcess e : c.executors()) {
             System.out.printf(
-                "== standalone: master %s (pid %d), workers %s; started in %d ms%n",
-                cluster.masterUrl(),
-                cluster.masterProcess().pid(),
-                cluster.workerProcesses().stream().map(p -> "pid " + p.pid()).toList(),
-                clusterMillis);
-            System.out.println("   logs: " + cluster.workDir().resolve("logs"));
-            long sessionStart = System.nanoTime();
-            Map<String, String> conf = new LinkedHashMap<>();
-            // Two tasks per executor core, so that a killed executor leaves work for the others.
-            conf.put("spark.default.parallelism", String.valueOf(2 * workers));
-            conf.putAll(opts.conf());
-            SparkSession onCluster = cluster.session("ClusterManagersExample", conf);
-            try {
-              List<ExecutorProcess> executors =
-                  cluster.awaitRegisteredExecutors(onCluster, workers, Duration.ofMinutes(2));
-              System.out.printf(
-                  "   session and %d executors ready in %d ms%n",
-                  executors.size(), (System.nanoTime() - sessionStart) / 1_000_000);
-              for (ExecutorProcess e : executors) {
-                System.out.printf(
-                    "   executor %s on %s, pid %d, child of worker pid %d%n",
-                    e.executorId(),
-                    e.host(),
-                    e.pid(),
-                    e.process().parent().map(ProcessHandle::pid).orElse(-1L));
-              }
-              Measured<List<Row>> clusterCold =
-                  MetricsCollector.measure(
-                      onCluster, () -> collectSorted(revenueByStatus(orders(onCluster, rows))));
-              Measured<List<Row>> clusterWarm =
-                  MetricsCollector.measure(
-                      onCluster, () -> collectSorted(revenueByStatus(orders(onCluster, rows))));
-              System.out.printf(
-                  "   tasks ran in pids %s%n", taskPids(onCluster, 2 * executors.size()));
-              print(clusterCold.result());
-              System.out.printf(
-                  "   first run %d ms, second run %d ms (%s)%n",
-                  clusterCold.wallMillis(),
-                  clusterWarm.wallMillis(),
-                  clusterWarm.metrics().summary());
-              System.out.println(
-                  "same rows on both: " + clusterCold.result().equals(cold.result()));
-              if (kill.equals("true")) {
-                printExecutorLoss(
-                    ExecutorLoss.killOneExecutorMidJob(
-                        onCluster,
-                        cluster,
-                        () ->
-                            collectSorted(
-                                revenueByStatus(slowedDown(orders(onCluster, SLOW_ROWS), 3))),
-                        Duration.ofMinutes(3)),
-                    localSmall);
-              }
-            } finally {
-              onCluster.stop();
-            }
+                "   executor %s on %s, pid %d, child of worker pid %d%n",
+                e.executorId(),
+                e.host(),
+                e.pid(),
+                e.process().parent().map(ProcessHandle::pid).orElse(-1L));
+          }
+          System.out.printf("   tasks ran in pids %s%n", c.taskPids());
+          print(c.cold().result());
+          System.out.printf(
+              "   first run %d ms, second run %d ms (%s)%n",
+              c.cold().wallMillis(), c.warm().wallMillis(), c.warm().metrics().summary());
+          System.out.println(
+              "same rows on both: " + c.cold().result().equals(local.cold().result()));
+          if (c.loss() != null) {
+            printExecutorLoss(c.loss(), local.slowRows());
           }
         });
   }

@@ -9,7 +9,6 @@ import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SparkSessions;
-import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.data.DataFiles;
 import dev.advancedspark.common.data.DataFiles.Format;
 import dev.advancedspark.common.metrics.MetricsCollector;
@@ -52,12 +51,15 @@ public final class CollectSafelyExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("CollectSafelyExample")
-          .option("rows", "1000000", "rows of the result")
-          .option("partitions", "8", "partitions of the result")
-          .option(
+          .count("rows", "1000000", "rows of the result")
+          .count("partitions", "8", "partitions of the result")
+          .choice(
               "collect",
               "checked",
-              "checked (refuse when the estimate exceeds the limit), raw (just collect), skip");
+              "checked (refuse when the estimate exceeds the limit), raw (just collect), skip",
+              "checked",
+              "raw",
+              "skip");
 
   private CollectSafelyExample() {}
 
@@ -180,36 +182,77 @@ public final class CollectSafelyExample {
           + " toLocalIterator(); raise spark.driver.maxResultSize (and the driver heap) only if the"
           + " driver really needs all rows.";
 
+  /**
+   * What the example prints.
+   *
+   * @param rows rows of the result
+   * @param partitions its partitions
+   * @param estimatedBytes Spark's estimate of its size
+   * @param limit {@code spark.driver.maxResultSize} in bytes (0 = unlimited)
+   * @param aggregate the one row that aggregating first sends to the driver
+   * @param streamed what {@code toLocalIterator} cost
+   * @param written what writing it out did
+   * @param collected what {@code collect()} cost, or null when skipped
+   */
+  public record Report(
+      long rows,
+      int partitions,
+      long estimatedBytes,
+      long limit,
+      Row aggregate,
+      Fetch streamed,
+      RunMetrics written,
+      Fetch collected) {}
+
+  /**
+   * The four ways to get a result of {@code rows} rows, and {@code collect()} done the {@code mode}
+   * way ({@code checked}, {@code raw} or {@code skip}).
+   */
+  public static Report compare(
+      SparkSession spark, long rows, int partitions, String mode, Path outputDir) {
+    Dataset<Row> ds = result(spark, rows, partitions);
+    long limit = maxResultSize(spark);
+    Row agg = aggregateFirst(ds);
+    Fetch streamed = viaLocalIterator(spark, ds, r -> {});
+    RunMetrics written = writeOut(spark, ds, outputDir);
+    Fetch collected = null;
+    if (!mode.equals("skip")) {
+      long[] fetched = {0};
+      ResultFetchListener l =
+          ResultFetchListener.around(
+              spark.sparkContext(),
+              () ->
+                  fetched[0] =
+                      (mode.equals("raw") ? collectRaw(ds) : collectChecked(ds, limit)).size());
+      collected = new Fetch(fetched[0], l.jobs());
+    }
+    return new Report(
+        rows, partitions, estimatedBytes(ds), limit, agg, streamed, written, collected);
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         ARGS,
-        "CollectSafelyExample",
         (spark, opts) -> {
-          String mode = opts.get("collect");
-          if (!List.of("checked", "raw", "skip").contains(mode)) {
-            throw new UsageException(
-                "Option '--collect' must be checked, raw or skip, got '" + mode + "'.",
-                ARGS.usage());
-          }
-          int partitions = opts.getInt("partitions");
-          Dataset<Row> ds = result(spark, opts.getLong("rows"), partitions);
-          long limit = maxResultSize(spark);
+          Report r =
+              compare(
+                  spark,
+                  opts.getLong("rows"),
+                  opts.getInt("partitions"),
+                  opts.get("collect"),
+                  SparkSessions.TARGET.resolve("collect-safely"));
           System.out.printf(
               "result: %,d rows in %d partitions, Spark estimates %s; %s = %s%n",
-              opts.getLong("rows"),
-              partitions,
-              RunMetrics.bytes(estimatedBytes(ds)),
+              r.rows(),
+              r.partitions(),
+              RunMetrics.bytes(r.estimatedBytes()),
               MAX_RESULT_SIZE,
-              limit == 0 ? "unlimited" : RunMetrics.bytes(limit));
-
-          Row agg = aggregateFirst(ds);
+              r.limit() == 0 ? "unlimited" : RunMetrics.bytes(r.limit()));
           System.out.printf(
               "aggregate first:  1 row to the driver: rows=%d total=%d%n",
-              agg.getLong(0), agg.getLong(1));
-
-          long[] checksum = {0};
-          Fetch it = viaLocalIterator(spark, ds, r -> checksum[0] += r.getLong(2));
+              r.aggregate().getLong(0), r.aggregate().getLong(1));
+          Fetch it = r.streamed();
           System.out.printf(
               "toLocalIterator:  %,d rows in %d jobs (max %d task per job), largest fetch %s,"
                   + " total %s%n",
@@ -218,29 +261,18 @@ public final class CollectSafelyExample {
               it.maxTasksPerJob(),
               RunMetrics.bytes(it.maxResultBytesPerJob()),
               RunMetrics.bytes(it.totalResultBytes()));
-
-          RunMetrics written = writeOut(spark, ds, SparkSessions.TARGET.resolve("collect-safely"));
           System.out.printf(
               "write out:        %s written by %d tasks, nothing to the driver%n",
-              RunMetrics.bytes(written.outputBytes()), written.tasks());
-
-          if (mode.equals("skip")) {
-            return;
+              RunMetrics.bytes(r.written().outputBytes()), r.written().tasks());
+          Fetch c = r.collected();
+          if (c != null) {
+            System.out.printf(
+                "collect():        %,d rows in %d job of %d tasks, %s at once in the driver%n",
+                c.rows(),
+                c.jobs().size(),
+                c.maxTasksPerJob(),
+                RunMetrics.bytes(c.totalResultBytes()));
           }
-          long[] rows = {0};
-          ResultFetchListener l =
-              ResultFetchListener.around(
-                  spark.sparkContext(),
-                  () ->
-                      rows[0] =
-                          (mode.equals("raw") ? collectRaw(ds) : collectChecked(ds, limit)).size());
-          Fetch c = new Fetch(rows[0], l.jobs());
-          System.out.printf(
-              "collect():        %,d rows in %d job of %d tasks, %s at once in the driver%n",
-              c.rows(),
-              c.jobs().size(),
-              c.maxTasksPerJob(),
-              RunMetrics.bytes(c.totalResultBytes()));
         });
   }
 }

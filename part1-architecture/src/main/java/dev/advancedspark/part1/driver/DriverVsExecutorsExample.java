@@ -5,12 +5,7 @@ import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +22,16 @@ import org.apache.spark.sql.SparkSession;
 /**
  * What runs on the driver and what on the executors. The driver runs {@code main}, plans queries
  * and schedules tasks; a lambda passed to {@code map} or {@code mapPartitions} is serialized with
- * everything it captures and runs inside an executor's task thread. Capturing a large object ships
- * it with every task; capturing an object that is not serializable fails the job ("Task not
- * serializable"); a broadcast variable ships a small handle and each executor fetches the value
- * once.
+ * everything it captures and runs inside an executor's task thread.
+ *
+ * <p>How it travels: for each stage the driver serializes the stage's RDD chain and functions once
+ * into the <em>task binary</em> and ships it as a broadcast ({@code DAGScheduler}); each executor
+ * fetches it once, and every task deserializes its own copy. A lambda that captures a large lookup
+ * map makes the task binary large (Spark warns above 1000 KiB: "Broadcasting large task binary with
+ * size ...") and every task rebuilds the map from those bytes. A broadcast variable keeps the task
+ * binary small: it carries a handle, and each executor fetches and deserializes the value once and
+ * shares it between its tasks. Capturing an object that is not serializable fails the job on the
+ * driver ("Task not serializable").
  *
  * <pre>
  * bin/run-example DriverVsExecutorsExample
@@ -38,17 +39,17 @@ import org.apache.spark.sql.SparkSession;
  * </pre>
  *
  * Expected output: the driver thread ("main") and the executor threads that ran the tasks
- * ("Executor task launch worker for task ..."); the serialized size of a closure capturing a lookup
- * map (megabytes) and of one capturing its broadcast handle (hundreds of bytes), both giving the
- * same answer; and the "Task not serializable" failure explained.
+ * ("Executor task launch worker for task ..."); the task binary Spark warned about for the closure
+ * capturing the lookup map (megabytes) and none for the one capturing its broadcast handle, both
+ * giving the same answer; and the "Task not serializable" failure explained.
  */
 @RunnableExample("Driver vs executors: task threads, closure serialization, broadcast variables")
 public final class DriverVsExecutorsExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("DriverVsExecutorsExample")
-          .option("rows", "1000000", "orders to enrich")
-          .option("customers", "100000", "entries of the customer -> country lookup");
+          .count("rows", "1000000", "orders to enrich")
+          .count("customers", "100000", "entries of the customer -> country lookup");
 
   private DriverVsExecutorsExample() {}
 
@@ -105,20 +106,12 @@ public final class DriverVsExecutorsExample {
   }
 
   /**
-   * The bytes Java serialization writes for {@code closure}: roughly what Spark's closure
-   * serializer puts into every task that uses it.
+   * The count of orders from {@code country}, computed with {@code fn}, and the large task binaries
+   * Spark warned about while it ran (empty: every stage's task binary stayed under 1000 KiB).
    */
-  public static long closureBytes(Serializable closure) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(closure);
-    } catch (NotSerializableException e) {
-      throw new IllegalArgumentException(
-          "The closure captures " + e.getMessage() + ", which is not Serializable", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.size();
+  public static TaskBinaryLog.Logged<Long> countWithTaskBinaries(
+      Dataset<Row> orders, MapFunction<Row, String> fn, String country) {
+    return TaskBinaryLog.capture(() -> ordersFrom(countriesOf(orders, fn), country));
   }
 
   /** A driver-side helper that is not Serializable: capturing it in a lambda fails the job. */
@@ -139,52 +132,102 @@ public final class DriverVsExecutorsExample {
     return countriesOf(orders, row -> service.countryOf(row.getLong(0)));
   }
 
+  /**
+   * The "Task not serializable" failure, as one line: Spark's message and the object at fault. Any
+   * other failure is not the lesson and propagates.
+   */
+  public static String taskNotSerializable(Dataset<Row> orders, CountryService service) {
+    try {
+      countriesViaService(orders, service).count();
+    } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if (!(root instanceof NotSerializableException)
+          || !message.contains("Task not serializable")) {
+        throw e;
+      }
+      return message.lines().findFirst().orElse("")
+          + " (caused by NotSerializableException: "
+          + root.getMessage().lines().findFirst().orElse("")
+          + ")";
+    }
+    throw new IllegalStateException("capturing " + service + " was expected to fail the job");
+  }
+
+  /**
+   * What the example shows.
+   *
+   * @param placement the driver thread and the task threads
+   * @param lookupEntries entries of the customer -> country map
+   * @param heavyTaskBinaries task binaries Spark warned about with the map captured, in bytes
+   * @param lightTaskBinaries the same with the broadcast handle captured (expected: none)
+   * @param ordersViaMap orders from DE counted with the captured map
+   * @param ordersViaBroadcast the same with the broadcast
+   * @param notSerializable the one-line "Task not serializable" failure
+   */
+  public record Lesson(
+      Placement placement,
+      int lookupEntries,
+      List<Long> heavyTaskBinaries,
+      List<Long> lightTaskBinaries,
+      long ordersViaMap,
+      long ordersViaBroadcast,
+      String notSerializable) {}
+
+  /** The lesson end to end, for {@code main} and the test. */
+  public static Lesson lesson(SparkSession spark, long rows, long customers) {
+    Dataset<Row> orders =
+        DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(customers));
+    Placement where = whereCodeRuns(orders);
+    Map<Long, String> lookup = countryByCustomer(spark, customers);
+    Broadcast<Map<Long, String>> handle = broadcast(spark, lookup);
+    try {
+      TaskBinaryLog.Logged<Long> heavy =
+          countWithTaskBinaries(orders, capturingTheMap(lookup), "DE");
+      TaskBinaryLog.Logged<Long> light =
+          countWithTaskBinaries(orders, capturingABroadcast(handle), "DE");
+      return new Lesson(
+          where,
+          lookup.size(),
+          heavy.largeTaskBinaries(),
+          light.largeTaskBinaries(),
+          heavy.result(),
+          light.result(),
+          taskNotSerializable(orders, new CountryService(lookup)));
+    } finally {
+      handle.destroy();
+    }
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         ARGS,
-        "DriverVsExecutorsExample",
         (spark, opts) -> {
-          Dataset<Row> orders =
-              DataGenerators.orders(
-                  spark,
-                  OrdersSpec.of(opts.getLong("rows")).withCustomers(opts.getLong("customers")));
-
-          Placement where = whereCodeRuns(orders);
-          System.out.println("driver code ran in thread: " + where.driverThread());
+          Lesson l = lesson(spark, opts.getLong("rows"), opts.getLong("customers"));
+          System.out.println("driver code ran in thread: " + l.placement().driverThread());
           System.out.println("tasks ran in threads:");
-          where.taskThreads().forEach(t -> System.out.println("  " + t));
-
-          Map<Long, String> lookup = countryByCustomer(spark, opts.getLong("customers"));
-          Broadcast<Map<Long, String>> handle = broadcast(spark, lookup);
-          MapFunction<Row, String> heavy = capturingTheMap(lookup);
-          MapFunction<Row, String> light = capturingABroadcast(handle);
+          l.placement().taskThreads().forEach(t -> System.out.println("  " + t));
           System.out.printf(
-              "%nclosure capturing the %,d-entry map: %,d bytes in every task%n",
-              lookup.size(), closureBytes(heavy));
+              "%nlambda capturing the %,d-entry map: Spark warned of task binaries of %s bytes"
+                  + " (shipped once per stage, deserialized by every task)%n",
+              l.lookupEntries(), l.heavyTaskBinaries());
           System.out.printf(
-              "closure capturing the broadcast handle: %,d bytes%n", closureBytes(light));
+              "lambda capturing the broadcast handle: %s%n",
+              l.lightTaskBinaries().isEmpty()
+                  ? "no warning (every task binary under 1000 KiB)"
+                  : "task binaries of " + l.lightTaskBinaries() + " bytes");
           System.out.printf(
               "orders from DE: %,d (map in closure) / %,d (broadcast)%n",
-              ordersFrom(countriesOf(orders, heavy), "DE"),
-              ordersFrom(countriesOf(orders, light), "DE"));
-          handle.destroy();
-
-          try {
-            countriesViaService(orders, new CountryService(lookup)).count();
-          } catch (Exception e) { // SparkException is checked, but Scala throws it undeclared
-            Throwable root = e;
-            while (root.getCause() != null) {
-              root = root.getCause();
-            }
-            System.out.printf(
-                "%ncapturing a non-serializable driver object fails: %s%n  caused by %s: %s%n"
-                    + "  fix: capture only serializable values (or a broadcast of them),"
-                    + " or build the helper inside mapPartitions on the executor%n",
-                e.getMessage().lines().findFirst().orElse(""),
-                root.getClass().getSimpleName(),
-                root.getMessage().lines().findFirst().orElse(""));
-          }
+              l.ordersViaMap(), l.ordersViaBroadcast());
+          System.out.printf(
+              "%ncapturing a non-serializable driver object fails: %s%n"
+                  + "  fix: capture only serializable values (or a broadcast of them),"
+                  + " or build the helper inside mapPartitions on the executor%n",
+              l.notSerializable());
         });
   }
 }

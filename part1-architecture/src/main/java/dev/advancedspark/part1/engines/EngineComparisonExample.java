@@ -37,10 +37,10 @@ public final class EngineComparisonExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("EngineComparisonExample")
-          .option("rows", "1000000", "orders")
-          .option("customers", "100000", "customers (the aggregation's groups)")
-          .option("runs", "3", "timed runs per engine and query, after one warm-up")
-          .option("threads", "0", "DuckDB threads (0: all cores, like local[*])");
+          .count("rows", "1000000", "orders")
+          .count("customers", "100000", "customers (the aggregation's groups)")
+          .count("runs", "3", "timed runs per engine and query, after one warm-up")
+          .count("threads", "0", "DuckDB threads (0: all cores, like local[*])", 0);
 
   private static final String JAVA = "Java 1 thread";
 
@@ -107,91 +107,114 @@ public final class EngineComparisonExample {
     return new Timing(engine, query, ms);
   }
 
+  /**
+   * What the example prints.
+   *
+   * @param tables the Parquet files every engine read
+   * @param writeSeconds time to write them
+   * @param loadSeconds time to load the Java baseline's arrays (not part of its timings)
+   * @param engines one line naming the engines, their versions and threads
+   * @param disagreement the first difference between the engines' answers, or null
+   * @param timings the timed runs, per engine and query
+   */
+  public record Comparison(
+      Tables tables,
+      double writeSeconds,
+      double loadSeconds,
+      String engines,
+      String disagreement,
+      List<Timing> timings) {}
+
+  /**
+   * Writes the tables, checks that Spark, DuckDB ({@code threads} threads) and one Java thread give
+   * the same answers, then times each engine on each query ({@code runs} runs after a warm-up).
+   */
+  public static Comparison compare(
+      SparkSession spark, long rows, long customers, int runs, int threads, Path dir) {
+    long t0 = System.nanoTime();
+    Tables tables = writeTables(spark, rows, customers, dir);
+    double writeSeconds = (System.nanoTime() - t0) / 1e9;
+    t0 = System.nanoTime();
+    SingleThreadEngine.Columns columns =
+        SingleThreadEngine.load(spark, tables.orders(), tables.customers(), rows);
+    double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    try (DuckDbEngine duck = new DuckDbEngine(threads)) {
+      String engines =
+          String.format(
+              "engines: Spark %s %s | DuckDB %s, %d threads | Java %s, 1 thread | %d cores",
+              spark.version(),
+              spark.sparkContext().master(),
+              duck.version(),
+              threads,
+              System.getProperty("java.version"),
+              Runtime.getRuntime().availableProcessors());
+      Answers fromSpark = spark(spark, tables);
+      String diff = fromSpark.firstDifference(duckDb(duck, tables), 1e-9);
+      if (diff == null) {
+        diff = fromSpark.firstDifference(singleThread(columns), 1e-9);
+      }
+      List<Timing> timings = new ArrayList<>();
+      timings.add(
+          time(
+              "Spark",
+              "aggregation",
+              runs,
+              () -> SparkEngine.topCustomers(spark, tables.orders())));
+      timings.add(time("DuckDB", "aggregation", runs, () -> duck.topCustomers(tables.orders())));
+      timings.add(time(JAVA, "aggregation", runs, () -> SingleThreadEngine.topCustomers(columns)));
+      timings.add(
+          time(
+              "Spark",
+              "join",
+              runs,
+              () -> SparkEngine.revenueByCountry(spark, tables.orders(), tables.customers())));
+      timings.add(
+          time(
+              "DuckDB",
+              "join",
+              runs,
+              () -> duck.revenueByCountry(tables.orders(), tables.customers())));
+      timings.add(time(JAVA, "join", runs, () -> SingleThreadEngine.revenueByCountry(columns)));
+      return new Comparison(tables, writeSeconds, loadSeconds, engines, diff, timings);
+    }
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         ARGS,
-        "EngineComparisonExample",
         (spark, opts) -> {
           long rows = opts.getLong("rows");
-          long customers = opts.getLong("customers");
-          int runs = opts.getInt("runs");
-          if (rows < 1 || customers < 1 || runs < 1 || rows > Integer.MAX_VALUE) {
-            throw new UsageException(
-                "--rows (up to 2^31-1), --customers and --runs must be positive.", ARGS.usage());
+          if (rows > Integer.MAX_VALUE) {
+            throw new UsageException("Option '--rows' must be at most 2^31-1.", ARGS.usage());
           }
-          int cores = Runtime.getRuntime().availableProcessors();
-          int threads = opts.getInt("threads") > 0 ? opts.getInt("threads") : cores;
-
-          long t0 = System.nanoTime();
-          Tables tables =
-              writeTables(
+          int threads =
+              opts.getInt("threads") > 0
+                  ? opts.getInt("threads")
+                  : Runtime.getRuntime().availableProcessors();
+          Comparison c =
+              compare(
                   spark,
                   rows,
-                  customers,
+                  opts.getLong("customers"),
+                  opts.getInt("runs"),
+                  threads,
                   SparkSessions.TARGET.resolve("engines").resolve("r" + rows));
           System.out.printf(
               Locale.ROOT,
               "wrote %,d orders and %,d customers to %s in %.1f s%n",
               rows,
-              customers,
-              tables.orders().getParent(),
-              (System.nanoTime() - t0) / 1e9);
-
-          t0 = System.nanoTime();
-          SingleThreadEngine.Columns columns =
-              SingleThreadEngine.load(spark, tables.orders(), tables.customers(), rows);
+              opts.getLong("customers"),
+              c.tables().orders().getParent(),
+              c.writeSeconds());
           System.out.printf(
               Locale.ROOT,
               "loaded the Java baseline's arrays through Spark in %.1f s (not timed below)%n",
-              (System.nanoTime() - t0) / 1e9);
-
-          try (DuckDbEngine duck = new DuckDbEngine(threads)) {
-            System.out.printf(
-                "engines: Spark %s %s | DuckDB %s, %d threads | Java %s, 1 thread | %d cores%n",
-                spark.version(),
-                spark.sparkContext().master(),
-                duck.version(),
-                threads,
-                System.getProperty("java.version"),
-                cores);
-            Answers fromSpark = spark(spark, tables);
-            Answers fromDuck = duckDb(duck, tables);
-            Answers fromJava = singleThread(columns);
-            String diff = fromSpark.firstDifference(fromDuck, 1e-9);
-            if (diff == null) {
-              diff = fromSpark.firstDifference(fromJava, 1e-9);
-            }
-            System.out.println("answers agree: " + (diff == null ? "yes" : "NO: " + diff));
-
-            List<Timing> timings = new ArrayList<>();
-            timings.add(
-                time(
-                    "Spark",
-                    "aggregation",
-                    runs,
-                    () -> SparkEngine.topCustomers(spark, tables.orders())));
-            timings.add(
-                time("DuckDB", "aggregation", runs, () -> duck.topCustomers(tables.orders())));
-            timings.add(
-                time(JAVA, "aggregation", runs, () -> SingleThreadEngine.topCustomers(columns)));
-            timings.add(
-                time(
-                    "Spark",
-                    "join",
-                    runs,
-                    () ->
-                        SparkEngine.revenueByCountry(spark, tables.orders(), tables.customers())));
-            timings.add(
-                time(
-                    "DuckDB",
-                    "join",
-                    runs,
-                    () -> duck.revenueByCountry(tables.orders(), tables.customers())));
-            timings.add(
-                time(JAVA, "join", runs, () -> SingleThreadEngine.revenueByCountry(columns)));
-            print(timings);
-          }
+              c.loadSeconds());
+          System.out.println(c.engines());
+          System.out.println(
+              "answers agree: " + (c.disagreement() == null ? "yes" : "NO: " + c.disagreement()));
+          print(c.timings());
         });
   }
 

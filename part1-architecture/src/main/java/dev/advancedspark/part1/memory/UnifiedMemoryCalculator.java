@@ -50,12 +50,20 @@ public final class UnifiedMemoryCalculator {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("UnifiedMemoryCalculator")
-          .option("executor-memory", "8g", "executor heap, as for spark-submit (e.g. 4g, 8g)")
-          .option("memory-fraction", "0.6", "spark.memory.fraction")
-          .option("storage-fraction", "0.5", "spark.memory.storageFraction")
-          .option("overhead-factor", "0.1", "spark.executor.memoryOverheadFactor")
-          .option("overhead", "", "spark.executor.memoryOverhead (empty: use the factor)")
-          .option("off-heap", "0", "spark.memory.offHeap.size (0: off-heap disabled)");
+          .size("executor-memory", "8g", "executor heap, as for spark-submit (e.g. 4g, 8g)")
+          .fraction("memory-fraction", "0.6", "spark.memory.fraction")
+          .fraction("storage-fraction", "0.5", "spark.memory.storageFraction")
+          .fraction("overhead-factor", "0.1", "spark.executor.memoryOverheadFactor")
+          .checked(
+              "overhead",
+              "",
+              "spark.executor.memoryOverhead, a size such as 512m (empty: use the factor)",
+              v -> {
+                if (!v.isBlank()) {
+                  SparkMemoryRules.parseBytes(v);
+                }
+              })
+          .size("off-heap", "0", "spark.memory.offHeap.size (0: off-heap disabled)");
 
   /**
    * The settings that size an executor.
@@ -233,7 +241,7 @@ public final class UnifiedMemoryCalculator {
           overhead.isBlank() ? -1 : opts.getBytes("overhead"),
           opts.getBytes("off-heap"));
     } catch (IllegalArgumentException e) {
-      throw UsageException.problem(e.getMessage());
+      throw new UsageException(e.getMessage(), ARGS.usage());
     }
   }
 
@@ -241,14 +249,13 @@ public final class UnifiedMemoryCalculator {
     Examples.run(
         args,
         ARGS,
-        "UnifiedMemoryCalculator",
         (spark, opts) -> {
           MemorySettings settings = settingsFrom(opts);
           Breakdown planned;
           try {
             planned = forExecutor(settings);
           } catch (IllegalArgumentException e) {
-            throw UsageException.problem(e.getMessage());
+            throw new UsageException(e.getMessage(), ARGS.usage());
           }
           System.out.printf(
               "Executor with --executor-memory %s (fraction %.2f, storageFraction %.2f):%n",

@@ -45,9 +45,9 @@ public final class InputSplitsExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("InputSplitsExample")
-          .option("rows", "2000000", "rows written to Parquet")
-          .option("small-split", "4m", "the smaller spark.sql.files.maxPartitionBytes to compare")
-          .option("files", "16", "files of the many-small-files case");
+          .count("rows", "2000000", "rows written to Parquet")
+          .size("small-split", "4m", "the smaller spark.sql.files.maxPartitionBytes to compare")
+          .count("files", "16", "files of the many-small-files case");
 
   private InputSplitsExample() {}
 
@@ -179,7 +179,6 @@ public final class InputSplitsExample {
     Examples.run(
         args,
         ARGS,
-        "InputSplitsExample",
         (spark, opts) -> {
           long rows = opts.getLong("rows");
           int files = opts.getInt("files");

@@ -23,9 +23,9 @@ public final class PartitionSizing {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("PartitionSizing")
-          .option("bytes", "50g", "data size (e.g. shuffle write of the stage, or input size)")
-          .option("target", "128m", "target bytes per partition")
-          .option("cores", "0", "total executor cores (0: this session's default parallelism)");
+          .size("bytes", "50g", "data size (e.g. shuffle write of the stage, or input size)")
+          .size("target", "128m", "target bytes per partition")
+          .count("cores", "0", "total executor cores (0: this session's default parallelism)", 0);
 
   private PartitionSizing() {}
 
@@ -58,7 +58,6 @@ public final class PartitionSizing {
     Examples.run(
         args,
         ARGS,
-        "PartitionSizing",
         (spark, opts) -> {
           long bytes = opts.getBytes("bytes");
           long target = opts.getBytes("target");
@@ -78,7 +77,7 @@ public final class PartitionSizing {
                 waves,
                 waves / cores);
           } catch (IllegalArgumentException e) {
-            throw UsageException.problem(e.getMessage());
+            throw new UsageException(e.getMessage(), ARGS.usage());
           }
         });
   }

@@ -35,9 +35,9 @@ public final class RepartitionVsCoalesceExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("RepartitionVsCoalesceExample")
-          .option("rows", "1000000", "rows of the input")
-          .option("from", "8", "input partitions")
-          .option("to", "2", "output partitions");
+          .count("rows", "1000000", "rows of the input")
+          .count("from", "8", "input partitions")
+          .count("to", "2", "output partitions");
 
   /** Pinned so the counts are those of the plan: AQE could otherwise coalesce the shuffle read. */
   public static final Map<String, String> STATIC_PLAN =
@@ -82,7 +82,6 @@ public final class RepartitionVsCoalesceExample {
     Examples.run(
         args,
         ARGS,
-        "RepartitionVsCoalesceExample",
         (spark, opts) -> {
           long rows = opts.getLong("rows");
           int from = opts.getInt("from");

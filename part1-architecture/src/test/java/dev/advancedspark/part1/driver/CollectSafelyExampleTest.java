@@ -7,8 +7,8 @@ import dev.advancedspark.common.metrics.MetricsCollector;
 import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.testkit.SharedSpark;
 import dev.advancedspark.part1.driver.CollectSafelyExample.Fetch;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,33 +37,37 @@ class CollectSafelyExampleTest {
 
   @Test
   void toLocalIteratorFetchesOnePartitionPerJobSoTheDriverNeverHoldsTheWholeResult() {
-    // given: a consumer that keeps only a bounded window of rows
-    Deque<Row> window = new ArrayDeque<>();
-    int[] maxHeld = {0};
+    // given: a consumer that notes how many jobs had run when it received each row
+    String group = "to-local-iterator-test";
+    List<Integer> jobsSeenAtRow = new ArrayList<>();
 
     // when
     Fetch collected = CollectSafelyExample.viaCollect(spark, result);
-    Fetch streamed =
-        CollectSafelyExample.viaLocalIterator(
-            spark,
-            result,
-            row -> {
-              window.addLast(row);
-              if (window.size() > 100) {
-                window.removeFirst();
-              }
-              maxHeld[0] = Math.max(maxHeld[0], window.size());
-            });
+    Fetch streamed;
+    spark.sparkContext().setJobGroup(group, "toLocalIterator test", false);
+    try {
+      streamed =
+          CollectSafelyExample.viaLocalIterator(
+              spark,
+              result,
+              row ->
+                  jobsSeenAtRow.add(
+                      spark.sparkContext().statusTracker().getJobIdsForGroup(group).length));
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
 
-    // then: one job per partition, each of one task, so each fetch is one partition (1/8 of the
-    // rows); the largest fetch is far below what collect() received at once
+    // then: one job per partition, each of one task, run on demand: the first rows arrive after
+    // one job, the last after all of them; each fetch is one partition (1/8 of the rows), far
+    // below what collect() received at once
     assertThat(streamed.rows()).isEqualTo(ROWS);
     assertThat(streamed.jobs()).hasSize(PARTITIONS);
     assertThat(streamed.maxTasksPerJob()).isEqualTo(1);
+    assertThat(jobsSeenAtRow.get(0)).isEqualTo(1);
+    assertThat(jobsSeenAtRow.get(jobsSeenAtRow.size() - 1)).isEqualTo(PARTITIONS);
     assertThat(streamed.maxResultBytesPerJob())
         .isPositive()
         .isLessThan(collected.totalResultBytes() / (PARTITIONS / 2));
-    assertThat(maxHeld[0]).isEqualTo(100);
   }
 
   @Test

@@ -11,8 +11,8 @@ import dev.advancedspark.part1.driver.DriverVsExecutorsExample.Placement;
 import java.io.NotSerializableException;
 import java.util.Map;
 import org.apache.spark.SparkException;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,33 +39,36 @@ class DriverVsExecutorsExampleTest {
   }
 
   @Test
-  void broadcastShipsAHandleInsteadOfTheWholeLookupAndGivesTheSameAnswer() {
-    // given
-    Map<Long, String> lookup = DriverVsExecutorsExample.countryByCustomer(spark, CUSTOMERS);
+  void aCapturedMapMakesALargeTaskBinaryWhileABroadcastHandleKeepsItSmall() {
+    // given: enough entries that the captured map alone passes Spark's 1000 KiB warning
+    long customers = 80_000;
+    Map<Long, String> lookup = DriverVsExecutorsExample.countryByCustomer(spark, customers);
     Broadcast<Map<Long, String>> handle = DriverVsExecutorsExample.broadcast(spark, lookup);
-    MapFunction<Row, String> heavy = DriverVsExecutorsExample.capturingTheMap(lookup);
-    MapFunction<Row, String> light = DriverVsExecutorsExample.capturingABroadcast(handle);
 
     try {
       // when
-      long heavyBytes = DriverVsExecutorsExample.closureBytes(heavy);
-      long lightBytes = DriverVsExecutorsExample.closureBytes(light);
-      long viaMap =
-          DriverVsExecutorsExample.ordersFrom(
-              DriverVsExecutorsExample.countriesOf(orders, heavy), "DE");
-      long viaBroadcast =
-          DriverVsExecutorsExample.ordersFrom(
-              DriverVsExecutorsExample.countriesOf(orders, light), "DE");
+      TaskBinaryLog.Logged<Long> heavy =
+          DriverVsExecutorsExample.countWithTaskBinaries(
+              orders, DriverVsExecutorsExample.capturingTheMap(lookup), "DE");
+      TaskBinaryLog.Logged<Long> light =
+          DriverVsExecutorsExample.countWithTaskBinaries(
+              orders, DriverVsExecutorsExample.capturingABroadcast(handle), "DE");
 
-      // then: 5,000 entries make a closure of tens of KiB; the handle is about 2 KiB whatever
-      // the size of the map
-      assertThat(lookup).hasSize((int) CUSTOMERS);
-      assertThat(lightBytes).isLessThan(4_096);
-      assertThat(heavyBytes).isGreaterThan(20 * lightBytes);
-      assertThat(viaBroadcast).isEqualTo(viaMap).isPositive();
+      // then: Spark itself reports the task binary of the stage that runs the lambda
+      assertThat(heavy.largeTaskBinaries())
+          .isNotEmpty()
+          .allSatisfy(bytes -> assertThat(bytes).isGreaterThan(TaskBinaryLog.WARN_BYTES));
+      assertThat(light.largeTaskBinaries()).isEmpty();
+      assertThat(light.result()).isEqualTo(heavy.result()).isPositive();
     } finally {
       handle.destroy();
     }
+  }
+
+  @Test
+  void theWarningParserReadsSparksByteStrings() {
+    assertThat(TaskBinaryLog.bytes("1050.7", "KiB")).isEqualTo(1_075_917L);
+    assertThat(TaskBinaryLog.bytes("4.0", "MiB")).isEqualTo(4L << 20);
   }
 
   @Test
@@ -80,5 +83,21 @@ class DriverVsExecutorsExampleTest {
         .rootCause()
         .isInstanceOf(NotSerializableException.class)
         .hasMessageContaining("CountryService");
+    assertThat(DriverVsExecutorsExample.taskNotSerializable(orders, service))
+        .startsWith("Task not serializable")
+        .contains("CountryService")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void aFailureOtherThanTaskNotSerializableIsNotReportedAsTheLesson() {
+    // given: input without a customer_id column fails before any task is serialized
+    Dataset<Row> wrongInput = spark.range(3).toDF("id");
+    CountryService service = new CountryService(Map.of(1L, "DE"));
+
+    // when/then: that failure propagates instead of being printed as the expected lesson
+    assertThatThrownBy(() -> DriverVsExecutorsExample.taskNotSerializable(wrongInput, service))
+        .isInstanceOf(AnalysisException.class)
+        .hasMessageNotContaining("Task not serializable");
   }
 }

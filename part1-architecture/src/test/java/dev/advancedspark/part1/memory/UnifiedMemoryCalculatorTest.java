@@ -10,6 +10,7 @@ import dev.advancedspark.part1.memory.UnifiedMemoryCalculator.Breakdown;
 import dev.advancedspark.part1.memory.UnifiedMemoryCalculator.MemorySettings;
 import java.util.Map;
 import org.apache.spark.SparkConf;
+import org.apache.spark.memory.UnifiedMemoryManager;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +35,33 @@ class UnifiedMemoryCalculatorTest {
     // then: to the byte (an idle block manager: no execution memory borrowed at registration)
     assertThat(reported).hasSize(1);
     assertThat(reported.values()).containsExactly(expected.maxStorageMemoryReported());
-    assertThat(expected.unifiedBytes())
-        .isEqualTo((long) ((Runtime.getRuntime().maxMemory() - 300 * MIB) * 0.6));
+  }
+
+  @Test
+  void unifiedAndStorageMemoryEqualWhatSparksOwnMemoryManagerComputes() {
+    // Spark's UnifiedMemoryManager, built for a heap of the given size (spark.testing.memory is
+    // how Spark's own tests stand in for Runtime.maxMemory()), is the reference: no formula here.
+    String[][] cases = {{"2g", "0.6", "0.5"}, {"4g", "0.6", "0.5"}, {"8g", "0.75", "0.3"}};
+    for (String[] c : cases) {
+      long heap = org.apache.spark.network.util.JavaUtils.byteStringAsBytes(c[0]);
+      SparkConf conf =
+          new SparkConf(false)
+              .set("spark.executor.memory", c[0])
+              .set("spark.testing.memory", String.valueOf(heap))
+              .set("spark.memory.fraction", c[1])
+              .set("spark.memory.storageFraction", c[2]);
+
+      Breakdown ours = UnifiedMemoryCalculator.breakdown(heap, MemorySettings.of(conf));
+      UnifiedMemoryManager spark = UnifiedMemoryManager.apply(conf, 1);
+
+      assertThat(ours.unifiedBytes()).as(c[0] + " unified").isEqualTo(spark.maxHeapMemory());
+      assertThat(ours.storageBytes())
+          .as(c[0] + " storage region")
+          .isEqualTo(spark.onHeapStorageMemoryPool().poolSize());
+      assertThat(ours.executionBytes())
+          .as(c[0] + " execution region")
+          .isEqualTo(spark.onHeapExecutionMemoryPool().poolSize());
+    }
   }
 
   @Test

@@ -6,14 +6,12 @@ import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SparkSessions;
-import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.data.DataFiles.Format;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -61,9 +59,14 @@ public final class MalformedRecordsExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("MalformedRecordsExample")
-          .option("format", "csv", "csv or json")
-          .option("mode", "permissive", "permissive (split and quarantine) or failfast")
-          .option(
+          .choice("format", "csv", "file format", "csv", "json")
+          .choice(
+              "mode",
+              "permissive",
+              "permissive (split and quarantine) or failfast",
+              "permissive",
+              "failfast")
+          .inputPath(
               "input", GENERATED, "file to read, or 'generated' for a fixture with broken lines")
           .option("quarantine", "target/quarantine/orders", "folder for the malformed lines");
 
@@ -195,9 +198,20 @@ public final class MalformedRecordsExample {
     } catch (Exception e) { // SparkException is a checked exception that Scala code throws freely
       String message = explainMalformed(e, path);
       if (message != null) {
-        throw UsageException.problem(message);
+        // Bad data, not a bad argument: exit status 1 (2 means usage), the message without the
+        // stack trace.
+        throw new MalformedInputException(message);
       }
       throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** A FAILFAST read met a malformed record: the message names the file, the record and why. */
+  public static final class MalformedInputException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public MalformedInputException(String message) {
+      super(message);
     }
   }
 
@@ -233,22 +247,17 @@ public final class MalformedRecordsExample {
     Examples.run(
         args,
         ARGS,
-        "MalformedRecordsExample",
         (spark, opts) -> {
           Format format = Format.parse(opts.get("format"));
           Path input =
               opts.get("input").equals(GENERATED)
                   ? writeFixture(format, SparkSessions.TARGET.resolve("data/part2/bad-input"))
                   : requireInput(Path.of(opts.get("input")));
-          String mode = opts.get("mode").toLowerCase(Locale.ROOT);
+          String mode = opts.get("mode");
           if (mode.equals("failfast")) {
             List<Row> rows = readFailFast(spark, format, input);
             System.out.printf("read %d rows, no malformed line%n", rows.size());
             return;
-          }
-          if (!mode.equals("permissive")) {
-            throw new UsageException(
-                "--mode must be permissive or failfast, got '" + mode + "'.", ARGS.usage());
           }
           Split split = split(readPermissive(spark, format, input));
           Path quarantine = Path.of(opts.get("quarantine"));

@@ -51,7 +51,7 @@ public final class CostBasedJoinReorderExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("CostBasedJoinReorderExample")
-          .option("rows", "200000", "generated orders");
+          .count("rows", "200000", "generated orders");
 
   /** The query as written: customers joined before the selective products. */
   public static final String QUERY =
@@ -129,7 +129,6 @@ public final class CostBasedJoinReorderExample {
     Examples.run(
         args,
         ARGS,
-        "CostBasedJoinReorderExample",
         (spark, opts) -> {
           createAndAnalyzeTables(spark, Path.of("target", "part2-cbo"), opts.getLong("rows"));
           Map<String, String> noBroadcast =

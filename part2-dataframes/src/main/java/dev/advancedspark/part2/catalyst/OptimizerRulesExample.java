@@ -48,7 +48,7 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class OptimizerRulesExample {
 
   static final ExampleArgs ARGS =
-      ExampleArgs.forExample("OptimizerRulesExample").option("rows", "10000", "generated orders");
+      ExampleArgs.forExample("OptimizerRulesExample").count("rows", "10000", "generated orders");
 
   private OptimizerRulesExample() {}
 
@@ -133,7 +133,6 @@ public final class OptimizerRulesExample {
     Examples.run(
         args,
         ARGS,
-        "OptimizerRulesExample",
         (spark, opts) -> {
           SampleTables t =
               SampleTables.write(spark, Path.of("target", "part2-catalyst"), opts.getLong("rows"));

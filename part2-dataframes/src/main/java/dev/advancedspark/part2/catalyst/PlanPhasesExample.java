@@ -35,7 +35,7 @@ import org.apache.spark.sql.SparkSession;
 public final class PlanPhasesExample {
 
   static final ExampleArgs ARGS =
-      ExampleArgs.forExample("PlanPhasesExample").option("rows", "10000", "generated orders");
+      ExampleArgs.forExample("PlanPhasesExample").count("rows", "10000", "generated orders");
 
   /** The query of the lesson, over the temp views {@code orders} and {@code customers}. */
   public static final String QUERY =
@@ -58,7 +58,6 @@ public final class PlanPhasesExample {
     Examples.run(
         args,
         ARGS,
-        "PlanPhasesExample",
         (spark, opts) -> {
           SampleTables tables =
               SampleTables.write(spark, Path.of("target", "part2-catalyst"), opts.getLong("rows"));

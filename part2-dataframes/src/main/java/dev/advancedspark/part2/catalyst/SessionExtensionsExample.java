@@ -3,6 +3,7 @@ package dev.advancedspark.part2.catalyst;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -74,11 +75,26 @@ public final class SessionExtensionsExample {
     return summary.isDefined() ? summary.get() : new RuleSummary(0L, 0L, 0L);
   }
 
+  /**
+   * The error a session without the extension gives for the injected function, as one line. Only
+   * that error is the lesson ({@code UNRESOLVED_ROUTINE}); any other failure propagates.
+   */
+  public static String functionMissingWithout(SparkSession session) {
+    try {
+      session.sql("SELECT email_domain('Ann@Example.COM')").collect();
+    } catch (Exception e) { // AnalysisException: checked in Java's eyes, thrown undeclared
+      if (!(e instanceof AnalysisException ae && "UNRESOLVED_ROUTINE".equals(ae.getCondition()))) {
+        throw e;
+      }
+      return e.getMessage().lines().findFirst().orElse("");
+    }
+    throw new IllegalStateException("email_domain resolved in a session without the extension");
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         ARGS,
-        "SessionExtensionsExample",
         (spark, opts) -> {
           SparkSession extended = withExtensions(spark, new DivisionRuleAndEmailDomainExtensions());
           System.out.println(
@@ -95,12 +111,7 @@ public final class SessionExtensionsExample {
               runs.numInvocations(),
               runs.numEffectiveInvocations());
           extended.sql("SELECT email_domain('Ann@Example.COM') AS domain").show(false);
-          try {
-            spark.sql("SELECT email_domain('Ann@Example.COM')").collect();
-          } catch (Exception e) { // AnalysisException, checked in Java's eyes but thrown unchecked
-            System.out.println(
-                "Without the extension: " + e.getMessage().lines().findFirst().orElse(""));
-          }
+          System.out.println("Without the extension: " + functionMissingWithout(spark));
         });
   }
 }

@@ -14,13 +14,13 @@ import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.plan.JoinStrategy;
 import dev.advancedspark.common.plan.Plans;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 
 /**
  * Adaptive query execution turning a planned sort-merge join into a broadcast hash join at run
@@ -50,9 +50,9 @@ public final class AdaptiveJoinExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("AdaptiveJoinExample")
-          .option("rows", "200000", "generated orders")
-          .option("customers", "20000", "generated customers")
-          .option("threshold", "100k", "broadcast threshold in bytes (Spark's default is 10M)");
+          .count("rows", "200000", "generated orders")
+          .count("customers", "20000", "generated customers")
+          .size("threshold", "100k", "broadcast threshold in bytes (Spark's default is 10M)");
 
   private AdaptiveJoinExample() {}
 
@@ -87,57 +87,86 @@ public final class AdaptiveJoinExample {
         "spark.sql.autoBroadcastJoinThreshold", String.valueOf(thresholdBytes));
   }
 
-  public static void main(String[] args) {
-    Examples.run(
-        args,
-        ARGS,
-        "AdaptiveJoinExample",
-        (spark, opts) -> {
-          long customersN = opts.getLong("customers");
-          long threshold = opts.getLong("threshold");
-          Dataset<Row> orders =
-              DataGenerators.orders(
-                  spark, OrdersSpec.of(opts.getLong("rows")).withCustomers(customersN));
-          Dataset<Row> customers = DataGenerators.customers(spark, customersN, 42);
-          long few = Math.max(1, customersN / 500);
-          Dataset<Row> filtered = customers.filter(col("customer_id").leq(few));
-          System.out.printf(
-              "filtered customers: estimated %s bytes by the planner, %d rows really;"
-                  + " broadcast threshold %d bytes%n",
-              estimatedBytes(filtered), filtered.count(), threshold);
-          for (boolean adaptive : new boolean[] {true, false, true}) {
-            SqlConfs.with(
-                spark,
-                settings(threshold, adaptive),
-                () -> run(spark, ordersOfFirstCustomers(orders, customers, few), adaptive));
-          }
-          System.out.println("(the first AQE run warms the JVM up; compare the last two)");
+  /**
+   * One measured run of the query.
+   *
+   * @param adaptive whether AQE was on
+   * @param planned the join strategies planned before the run
+   * @param ran the join strategies that ran
+   * @param metrics shuffle bytes and tasks of the one execution
+   * @param wallMillis wall time of the run
+   */
+  public record Run(
+      boolean adaptive,
+      List<JoinStrategy> planned,
+      List<JoinStrategy> ran,
+      RunMetrics metrics,
+      long wallMillis) {}
+
+  /** What the example prints: the filtered side's estimated and real size, and the runs. */
+  public record Comparison(BigInteger estimatedBytes, long filteredRows, List<Run> runs) {}
+
+  /**
+   * Runs the join once with the given AQE setting: reads the planned strategy first (AQE mutates
+   * its plan node in place), then executes the query exactly once ({@link Plans#finalPlan} runs
+   * adaptive and static plans alike) inside the measured block.
+   */
+  public static Run run(SparkSession spark, Dataset<Row> query, long threshold, boolean adaptive) {
+    return SqlConfs.with(
+        spark,
+        settings(threshold, adaptive),
+        () -> {
+          List<JoinStrategy> planned = Plans.joinStrategies(Plans.plannedPlan(query));
+          Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> Plans.finalPlan(query));
+          return new Run(
+              adaptive, planned, Plans.joinStrategies(m.result()), m.metrics(), m.wallMillis());
         });
   }
 
   /**
-   * Runs the query once and returns the plan that ran. {@code Plans.finalPlan} only executes an
-   * adaptive plan (to fix its final form); a static plan is executed here.
+   * The lesson end to end: orders of the first {@code customers / 500} customers, run with AQE on
+   * (a warm-up), off and on again.
    */
-  static SparkPlan execute(Dataset<Row> query) {
-    SparkPlan plan = Plans.finalPlan(query);
-    if (!(plan instanceof AdaptiveSparkPlanExec)) {
-      query.queryExecution().toRdd().count();
+  public static Comparison compare(SparkSession spark, long rows, long customersN, long threshold) {
+    Dataset<Row> orders =
+        DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(customersN));
+    Dataset<Row> customers = DataGenerators.customers(spark, customersN, 42);
+    long few = Math.max(1, customersN / 500);
+    Dataset<Row> filtered = customers.filter(col("customer_id").leq(few));
+    List<Run> runs = new ArrayList<>();
+    for (boolean adaptive : new boolean[] {true, false, true}) {
+      runs.add(run(spark, ordersOfFirstCustomers(orders, customers, few), threshold, adaptive));
     }
-    return plan;
+    return new Comparison(estimatedBytes(filtered), filtered.count(), runs);
   }
 
-  private static void run(SparkSession spark, Dataset<Row> query, boolean adaptive) {
-    List<JoinStrategy> planned = Plans.joinStrategies(Plans.plannedPlan(query));
-    Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> execute(query));
-    RunMetrics r = m.metrics();
-    System.out.printf(
-        "AQE %-5s planned: %-14s ran: %-18s shuffle write=%s shuffle read=%s wall=%d ms%n",
-        adaptive,
-        planned,
-        Plans.joinStrategies(m.result()),
-        RunMetrics.bytes(r.shuffleWriteBytes()),
-        RunMetrics.bytes(r.shuffleReadBytes()),
-        m.wallMillis());
+  public static void main(String[] args) {
+    Examples.run(
+        args,
+        ARGS,
+        (spark, opts) -> {
+          long threshold = opts.getBytes("threshold");
+          Comparison c =
+              compare(
+                  spark,
+                  opts.getPositiveLong("rows"),
+                  opts.getPositiveLong("customers"),
+                  threshold);
+          System.out.printf(
+              "filtered customers: estimated %s bytes by the planner, %d rows really;"
+                  + " broadcast threshold %d bytes%n",
+              c.estimatedBytes(), c.filteredRows(), threshold);
+          for (Run r : c.runs()) {
+            System.out.printf(
+                "AQE %-5s planned: %-14s ran: %-18s shuffle write=%s shuffle read=%s wall=%d ms%n",
+                r.adaptive(),
+                r.planned(),
+                r.ran(),
+                RunMetrics.bytes(r.metrics().shuffleWriteBytes()),
+                RunMetrics.bytes(r.metrics().shuffleReadBytes()),
+                r.wallMillis());
+          }
+          System.out.println("(the first AQE run warms the JVM up; compare the last two)");
+        });
   }
 }

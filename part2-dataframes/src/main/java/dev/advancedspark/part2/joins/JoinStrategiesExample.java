@@ -5,12 +5,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.udf;
 
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SqlConfs;
-import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.metrics.MetricsCollector;
@@ -22,10 +22,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The four join strategies Spark picks from, how to ask for one (hints and {@code
@@ -61,11 +66,10 @@ public final class JoinStrategiesExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("JoinStrategiesExample")
-          .option("rows", "200000", "generated orders")
-          .option("customers", "10000", "generated customers")
-          .option("bands", "2000", "amount bands in the range join")
-          .option(
-              "band-orders", "200000", "orders in the range join (nested loop: keep it modest)");
+          .count("rows", "200000", "generated orders")
+          .count("customers", "10000", "generated customers")
+          .count("bands", "2000", "amount bands in the range join")
+          .count("band-orders", "200000", "orders in the range join (nested loop: keep it modest)");
 
   /** Order amounts lie in [1, 2000): the bands cover [0, 2000). */
   static final double MAX_AMOUNT = 2000.0;
@@ -108,12 +112,47 @@ public final class JoinStrategiesExample {
   }
 
   /**
+   * How many (order, band) pairs a band join evaluated its range condition on, counted on the
+   * executors: a UDF that counts and returns true is placed in front of the condition. {@code
+   * bucketWidth} 0 measures the nested loop join, a positive width the bucketed hash join.
+   */
+  public static long rangeChecks(
+      SparkSession spark, Dataset<Row> orders, Dataset<Row> bands, double bucketWidth) {
+    LongAccumulator checks = spark.sparkContext().longAccumulator("range checks");
+    // Takes a column of each side, so the optimizer cannot push it down to one side of the join.
+    UserDefinedFunction counted =
+        udf(
+            (UDF2<Double, Double, Boolean>)
+                (amount, lo) -> {
+                  checks.add(1);
+                  return true;
+                },
+            DataTypes.BooleanType);
+    Dataset<Row> join =
+        bucketWidth > 0
+            ? amountBandJoinBucketed(orders, bands, bucketWidth, counted)
+            : orders.join(
+                bands,
+                counted
+                    .apply(orders.col("amount"), bands.col("lo"))
+                    .and(orders.col("amount").geq(bands.col("lo")))
+                    .and(orders.col("amount").lt(bands.col("hi"))));
+    join.write().format("noop").mode("overwrite").save();
+    return checks.value();
+  }
+
+  /**
    * The same answer with an equality added: each order falls in bucket {@code floor(amount /
    * bucketWidth)}, each band is listed under every bucket it overlaps, and the range check only
    * runs on pairs that share a bucket. A bucket as wide as a band leaves two candidates per order.
    */
   public static Dataset<Row> amountBandJoinBucketed(
       Dataset<Row> orders, Dataset<Row> bands, double bucketWidth) {
+    return amountBandJoinBucketed(orders, bands, bucketWidth, null);
+  }
+
+  private static Dataset<Row> amountBandJoinBucketed(
+      Dataset<Row> orders, Dataset<Row> bands, double bucketWidth, UserDefinedFunction counted) {
     Dataset<Row> bucketedOrders =
         orders.withColumn("bucket", floor(col("amount").divide(bucketWidth)));
     Dataset<Row> bucketedBands =
@@ -122,12 +161,15 @@ public final class JoinStrategiesExample {
             explode(
                 sequence(
                     floor(col("lo").divide(bucketWidth)), floor(col("hi").divide(bucketWidth)))));
+    Column sameBucket = bucketedOrders.col("bucket").equalTo(bucketedBands.col("bucket"));
+    if (counted != null) {
+      sameBucket =
+          sameBucket.and(counted.apply(bucketedOrders.col("amount"), bucketedBands.col("lo")));
+    }
     return bucketedOrders
         .join(
             bucketedBands,
-            bucketedOrders
-                .col("bucket")
-                .equalTo(bucketedBands.col("bucket"))
+            sameBucket
                 .and(bucketedOrders.col("amount").geq(bucketedBands.col("lo")))
                 .and(bucketedOrders.col("amount").lt(bucketedBands.col("hi"))))
         .drop("bucket");
@@ -177,68 +219,94 @@ public final class JoinStrategiesExample {
     }
   }
 
+  /**
+   * What the example prints.
+   *
+   * @param warmUp the four equi-join variants, first run (JIT, class loading)
+   * @param measured the same, run again
+   * @param noBroadcast the unhinted join with every broadcast threshold off
+   * @param bandRuns the band join as a nested loop join and bucketed
+   * @param bandOrders orders in the band join
+   * @param bands bands in the band join
+   * @param nestedLoopChecks range checks the nested loop join made (measured)
+   * @param bucketedChecks range checks the bucketed join made (measured)
+   */
+  public record Report(
+      List<VariantRun> warmUp,
+      List<VariantRun> measured,
+      List<VariantRun> noBroadcast,
+      List<VariantRun> bandRuns,
+      long bandOrders,
+      long bands,
+      long nestedLoopChecks,
+      long bucketedChecks) {}
+
+  /** The lesson end to end, for {@code main}. */
+  public static Report compare(
+      SparkSession spark, long rows, long customersN, int bandCount, long bandOrdersN) {
+    Dataset<Row> orders =
+        DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(customersN));
+    Dataset<Row> customers = DataGenerators.customers(spark, customersN, 42);
+    Map<String, Supplier<Dataset<Row>>> variants = new LinkedHashMap<>();
+    variants.put("broadcast(customers)", () -> broadcastHashJoin(orders, customers));
+    variants.put("hint shuffle_hash", () -> shuffledHashJoin(orders, customers));
+    variants.put("hint merge", () -> sortMergeJoin(orders, customers));
+    variants.put("no hint, threshold 10MB", () -> plainJoin(orders, customers));
+    List<VariantRun> warmUp = runVariants(spark, variants);
+    List<VariantRun> measured = runVariants(spark, variants);
+    // AQE could still broadcast at run time; pin it off so the static choice is what runs.
+    Map<String, String> noBroadcast =
+        Map.of(
+            "spark.sql.autoBroadcastJoinThreshold", "-1",
+            "spark.sql.adaptive.autoBroadcastJoinThreshold", "-1");
+    List<VariantRun> unhinted =
+        SqlConfs.with(
+            spark,
+            noBroadcast,
+            () ->
+                runVariants(
+                    spark, Map.of("no hint, threshold -1", () -> plainJoin(orders, customers))));
+
+    Dataset<Row> bands = amountBands(spark, bandCount);
+    double width = MAX_AMOUNT / bandCount;
+    Dataset<Row> bandOrders = DataGenerators.orders(spark, OrdersSpec.of(bandOrdersN));
+    Map<String, Supplier<Dataset<Row>>> bandVariants = new LinkedHashMap<>();
+    bandVariants.put("band join (nested loop)", () -> amountBandJoin(bandOrders, bands));
+    bandVariants.put(
+        "band join bucketed (hash)", () -> amountBandJoinBucketed(bandOrders, bands, width));
+    return new Report(
+        warmUp,
+        measured,
+        unhinted,
+        runVariants(spark, bandVariants),
+        bandOrders.count(),
+        bands.count(),
+        rangeChecks(spark, bandOrders, bands, 0),
+        rangeChecks(spark, bandOrders, bands, width));
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         ARGS,
-        "JoinStrategiesExample",
         (spark, opts) -> {
-          Dataset<Row> orders =
-              DataGenerators.orders(
+          Report r =
+              compare(
                   spark,
-                  OrdersSpec.of(opts.getLong("rows")).withCustomers(opts.getLong("customers")));
-          Dataset<Row> customers = DataGenerators.customers(spark, opts.getLong("customers"), 42);
-          Map<String, Supplier<Dataset<Row>>> variants = new LinkedHashMap<>();
-          variants.put("broadcast(customers)", () -> broadcastHashJoin(orders, customers));
-          variants.put("hint shuffle_hash", () -> shuffledHashJoin(orders, customers));
-          variants.put("hint merge", () -> sortMergeJoin(orders, customers));
-          variants.put("no hint, threshold 10MB", () -> plainJoin(orders, customers));
-          // AQE could still broadcast at run time; pin it off so the static choice is what runs.
-          Map<String, String> noBroadcast =
-              Map.of(
-                  "spark.sql.autoBroadcastJoinThreshold", "-1",
-                  "spark.sql.adaptive.autoBroadcastJoinThreshold", "-1");
+                  opts.getLong("rows"),
+                  opts.getLong("customers"),
+                  opts.getInt("bands"),
+                  opts.getLong("band-orders"));
           System.out.println("warm-up run (JIT, class loading):");
-          print(runVariants(spark, variants));
+          print(r.warmUp());
           System.out.println("measured run:");
-          print(runVariants(spark, variants));
-          SqlConfs.with(
-              spark,
-              noBroadcast,
-              () ->
-                  print(
-                      runVariants(
-                          spark,
-                          Map.of("no hint, threshold -1", () -> plainJoin(orders, customers)))));
-
-          int bandCountOption = opts.getInt("bands");
-          if (bandCountOption < 1) {
-            throw UsageException.problem(
-                "--bands must be at least 1, got " + bandCountOption + ".");
-          }
-          Dataset<Row> bands = amountBands(spark, bandCountOption);
-          double width = MAX_AMOUNT / bandCountOption;
-          Dataset<Row> bandOrders =
-              DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("band-orders")));
-          System.out.println("Band join (amount between lo and hi) plan:");
-          amountBandJoin(bandOrders, bands).explain();
-          long ordersCount = bandOrders.count();
-          long bandCount = bands.count();
-          List<VariantRun> bandRuns =
-              runVariants(
-                  spark,
-                  Map.of(
-                      "band join (nested loop)", () -> amountBandJoin(bandOrders, bands),
-                      "band join bucketed (hash)",
-                          () -> amountBandJoinBucketed(bandOrders, bands, width)));
-          print(bandRuns);
+          print(r.measured());
+          print(r.noBroadcast());
+          print(r.bandRuns());
           System.out.printf(
-              "nested loop evaluates the condition %,d x %,d = %,d times;"
-                  + " the bucketed join checks %,d candidate pairs%n",
-              ordersCount,
-              bandCount,
-              ordersCount * bandCount,
-              bucketedCandidatePairs(bandOrders, bands, width));
+              "range condition evaluated (counted on the executors): nested loop %,d times"
+                  + " (%,d orders x %,d bands); bucketed hash join %,d times%n",
+              r.nestedLoopChecks(), r.bandOrders(), r.bands(), r.bucketedChecks());
         });
   }
 }

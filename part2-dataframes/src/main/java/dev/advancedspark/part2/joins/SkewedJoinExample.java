@@ -3,17 +3,16 @@ package dev.advancedspark.part2.joins;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SqlConfs;
-import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.data.Skew;
@@ -48,9 +47,17 @@ import org.apache.spark.sql.execution.joins.SortMergeJoinExec;
  * median) but hardly the wall time: with one hot key holding half the rows, two cores are already
  * busy. The wall-time gain appears with more executors than the hot key's share allows to use.
  *
- * <p>Salting does the same by hand where AQE can't (an older Spark, a join AQE won't split such as
- * the outer side of an outer join): a random salt 0..n-1 on the skewed side, the other side
- * replicated n times, and the salt added to the join key.
+ * <p>Which side AQE may split depends on the join type ({@code OptimizeSkewedJoin}): only a side
+ * whose rows are all kept can be cut into pieces, because each piece is joined with a full copy of
+ * the other side's partition. Inner joins: both sides. {@code LEFT OUTER}: the left (preserved)
+ * side, not the right (null-supplying) one; {@code RIGHT OUTER} the other way round; {@code FULL
+ * OUTER}: neither. A hot key on the null-supplying side of an outer join, or in a full outer join,
+ * is where salting by hand is still needed ({@link #splittableSides}, tested).
+ *
+ * <p>Salting: a salt 0..n-1 on the skewed side, the other side replicated n times, and the salt
+ * added to the join key. The salt comes from a hash of a unique column, not from {@code rand()}: a
+ * retried task must give every row the same salt as the first attempt did, and {@code rand()}
+ * depends on the partition a row lands in and its position there.
  *
  * <pre>
  * bin/run-example SkewedJoinExample
@@ -66,11 +73,11 @@ public final class SkewedJoinExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("SkewedJoinExample")
-          .option("rows", "400000", "generated orders")
-          .option("customers", "10000", "generated customers")
-          .option("hot", "0.5", "share of orders that belong to customer 1")
-          .option("salt", "16", "salt buckets")
-          .option("partition-bytes", "1M", "AQE advisory partition size (and skew threshold)");
+          .count("rows", "400000", "generated orders")
+          .count("customers", "10000", "generated customers")
+          .fraction("hot", "0.5", "share of orders that belong to customer 1")
+          .count("salt", "16", "salt buckets")
+          .size("partition-bytes", "1M", "AQE advisory partition size (and skew threshold)");
 
   private SkewedJoinExample() {}
 
@@ -123,18 +130,26 @@ public final class SkewedJoinExample {
 
   // tag::salted-join[]
   /**
+   * A salt 0..saltBuckets-1 from a hash of {@code unique}: the same row always gets the same salt,
+   * in a retried task too (a {@code rand()} salt depends on the row's partition and position).
+   */
+  public static Column salt(Column unique, int saltBuckets) {
+    return pmod(xxhash64(unique), lit((long) saltBuckets));
+  }
+
+  /**
    * Inner join on {@code key} with the skewed {@code left} side salted into {@code saltBuckets}:
-   * each left row gets a random salt, each right row is repeated once per salt value, and the salt
-   * joins too, so a hot key's rows spread over {@code saltBuckets} tasks. Same rows as {@code
-   * left.join(right, key)}.
+   * each left row gets a salt from its {@code uniqueColumn}, each right row is repeated once per
+   * salt value, and the salt joins too, so a hot key's rows spread over {@code saltBuckets} tasks.
+   * Same rows as {@code left.join(right, key)}.
    */
   public static Dataset<Row> saltedJoin(
-      Dataset<Row> left, Dataset<Row> right, String key, int saltBuckets) {
+      Dataset<Row> left, Dataset<Row> right, String key, String uniqueColumn, int saltBuckets) {
     if (saltBuckets < 1) {
       throw new IllegalArgumentException("saltBuckets must be >= 1, got " + saltBuckets);
     }
-    // Any salt is correct (every salt value exists on the right), so a random one is fine.
-    Dataset<Row> saltedLeft = left.withColumn("_salt", floor(rand(42).multiply(saltBuckets)));
+    // Any salt is correct (every salt value exists on the right); a hashed one is also repeatable.
+    Dataset<Row> saltedLeft = left.withColumn("_salt", salt(col(uniqueColumn), saltBuckets));
     Dataset<Row> saltedRight =
         right.withColumn("_salt", explode(sequence(lit(0L), lit((long) saltBuckets - 1))));
     return saltedLeft.join(saltedRight, new String[] {key, "_salt"}).drop("_salt");
@@ -147,6 +162,43 @@ public final class SkewedJoinExample {
     return df.groupBy(keys).agg(count(lit(1)).as("n")).agg(max("n")).first().getLong(0);
   }
 
+  /** The sides of a join of this type that AQE's skew handling may split. */
+  public record SplittableSides(String joinType, boolean left, boolean right) {}
+
+  /**
+   * Runs {@code left JOIN right} with the given join type under {@code settings} and reports which
+   * side AQE split: a hot key on the left shows whether the left side can be split, a hot key on
+   * the right whether the right side can.
+   */
+  public static boolean skewSplitFor(
+      SparkSession spark,
+      Dataset<Row> left,
+      Dataset<Row> right,
+      String joinType,
+      Map<String, String> settings) {
+    return SqlConfs.with(
+        spark,
+        settings,
+        () -> skewSplit(Plans.finalPlan(left.join(right, "customer_id", joinType))));
+  }
+
+  /**
+   * For each join type, whether AQE split the hot customer's partition with the skewed orders on
+   * the left and on the right.
+   */
+  public static java.util.List<SplittableSides> splittableSides(
+      SparkSession spark, Dataset<Row> orders, Dataset<Row> customers, long partitionBytes) {
+    Map<String, String> settings = aqeSkewSettings(partitionBytes);
+    return java.util.stream.Stream.of("inner", "left_outer", "right_outer", "full_outer")
+        .map(
+            type ->
+                new SplittableSides(
+                    type,
+                    skewSplitFor(spark, orders, customers, type, settings),
+                    skewSplitFor(spark, customers, orders, type, settings)))
+        .toList();
+  }
+
   /** Whether the plan that ran has a sort-merge join AQE split for skew. */
   public static boolean skewSplit(SparkPlan plan) {
     return Plans.find(plan, SortMergeJoinExec.class).stream()
@@ -155,60 +207,103 @@ public final class SkewedJoinExample {
             .anyMatch(AQEShuffleReadExec::hasSkewedPartition);
   }
 
-  public static void main(String[] args) {
-    Examples.run(
-        args,
-        ARGS,
-        "SkewedJoinExample",
-        (spark, opts) -> {
-          double hot = opts.getDouble("hot");
-          int salt = opts.getInt("salt");
-          if (hot < 0 || hot > 1 || salt < 1) {
-            throw UsageException.problem("--hot must be in [0, 1] and --salt >= 1.");
-          }
-          long bytes = opts.getLong("partition-bytes");
-          long customersN = opts.getLong("customers");
-          Dataset<Row> orders = skewedOrders(spark, opts.getLong("rows"), customersN, hot, 16);
-          Dataset<Row> customers = DataGenerators.customers(spark, customersN, 42);
-          System.out.printf(
-              "largest key group: %,d orders (customer 1); with %d salts: %,d%n",
-              largestKeyGroup(orders, col("customer_id")),
-              salt,
-              largestKeyGroup(
-                  orders.withColumn("_salt", floor(rand(42).multiply(salt))),
-                  col("customer_id"),
-                  col("_salt")));
-          for (int round = 1; round <= 2; round++) {
-            System.out.println(round == 1 ? "warm-up round:" : "measured round:");
-            run(spark, "no skew handling", noSkewHandlingSettings(bytes), join(orders, customers));
-            run(spark, "AQE skew join", aqeSkewSettings(bytes), join(orders, customers));
-            run(
-                spark,
-                "salted (" + salt + "), AQE skew off",
-                noSkewHandlingSettings(bytes),
-                saltedJoin(orders, customers, "customer_id", salt));
-          }
-        });
-  }
+  /** One variant's run: whether AQE split the join for skew, and what its tasks did. */
+  public record VariantRun(String name, boolean skewSplit, RunMetrics metrics, long wallMillis) {}
 
-  private static void run(
+  /**
+   * What the example prints.
+   *
+   * @param largestKeyGroup orders of the hot customer
+   * @param largestSaltedGroup the largest (customer, salt) group after salting
+   * @param warmUp the three variants, first round
+   * @param measured the same, second round
+   */
+  public record Comparison(
+      long largestKeyGroup,
+      long largestSaltedGroup,
+      java.util.List<VariantRun> warmUp,
+      java.util.List<VariantRun> measured) {}
+
+  /** Runs {@code query} once under {@code conf} and reports the variant. */
+  public static VariantRun run(
       SparkSession spark, String name, Map<String, String> conf, Dataset<Row> query) {
-    SqlConfs.with(
+    return SqlConfs.with(
         spark,
         conf,
         () -> {
           Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> Plans.finalPlan(query));
-          RunMetrics r = m.metrics();
-          System.out.printf(
-              "  %-30s skew split=%-5s tasks=%3d shuffle write=%-9s wall=%5d ms"
-                  + " taskMax/median=%d/%d ms%n",
-              name,
-              skewSplit(m.result()),
-              r.tasks(),
-              RunMetrics.bytes(r.shuffleWriteBytes()),
-              m.wallMillis(),
-              r.maxTaskMillis(),
-              r.medianTaskMillis());
+          return new VariantRun(name, skewSplit(m.result()), m.metrics(), m.wallMillis());
         });
+  }
+
+  /**
+   * The lesson end to end: orders with a hot customer joined without skew handling, with AQE's skew
+   * join and salted, two rounds (the first warms the JVM up).
+   */
+  public static Comparison compare(
+      SparkSession spark, long rows, long customersN, double hot, int salt, long partitionBytes) {
+    Dataset<Row> orders = skewedOrders(spark, rows, customersN, hot, 16);
+    Dataset<Row> customers = DataGenerators.customers(spark, customersN, 42);
+    long largest = largestKeyGroup(orders, col("customer_id"));
+    long largestSalted =
+        largestKeyGroup(
+            orders.withColumn("_salt", salt(col("order_id"), salt)),
+            col("customer_id"),
+            col("_salt"));
+    java.util.List<java.util.List<VariantRun>> rounds = new java.util.ArrayList<>();
+    for (int round = 1; round <= 2; round++) {
+      rounds.add(
+          java.util.List.of(
+              run(
+                  spark,
+                  "no skew handling",
+                  noSkewHandlingSettings(partitionBytes),
+                  join(orders, customers)),
+              run(spark, "AQE skew join", aqeSkewSettings(partitionBytes), join(orders, customers)),
+              run(
+                  spark,
+                  "salted (" + salt + "), AQE skew off",
+                  noSkewHandlingSettings(partitionBytes),
+                  saltedJoin(orders, customers, "customer_id", "order_id", salt))));
+    }
+    return new Comparison(largest, largestSalted, rounds.get(0), rounds.get(1));
+  }
+
+  public static void main(String[] args) {
+    Examples.run(
+        args,
+        ARGS,
+        (spark, opts) -> {
+          int salt = opts.getInt("salt");
+          Comparison c =
+              compare(
+                  spark,
+                  opts.getLong("rows"),
+                  opts.getLong("customers"),
+                  opts.getDouble("hot"),
+                  salt,
+                  opts.getBytes("partition-bytes"));
+          System.out.printf(
+              "largest key group: %,d orders (customer 1); with %d salts: %,d%n",
+              c.largestKeyGroup(), salt, c.largestSaltedGroup());
+          System.out.println("warm-up round:");
+          c.warmUp().forEach(SkewedJoinExample::print);
+          System.out.println("measured round:");
+          c.measured().forEach(SkewedJoinExample::print);
+        });
+  }
+
+  private static void print(VariantRun v) {
+    RunMetrics r = v.metrics();
+    System.out.printf(
+        "  %-30s skew split=%-5s tasks=%3d shuffle write=%-9s wall=%5d ms"
+            + " taskMax/median=%d/%d ms%n",
+        v.name(),
+        v.skewSplit(),
+        r.tasks(),
+        RunMetrics.bytes(r.shuffleWriteBytes()),
+        v.wallMillis(),
+        r.maxTaskMillis(),
+        r.medianTaskMillis());
   }
 }

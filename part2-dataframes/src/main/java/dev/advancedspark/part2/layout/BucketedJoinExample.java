@@ -19,12 +19,19 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SortExec;
 import org.apache.spark.sql.execution.SparkPlan;
 
 /**
  * Bucketing: both sides of a frequent join written with {@code bucketBy(n, "customer_id")} into the
  * session's warehouse, so that the join reads matching buckets side by side and needs no {@code
  * Exchange}. The same join of the same data saved without buckets shuffles both sides.
+ *
+ * <p>{@code sortBy} does not remove the join's {@code Sort} in Spark 4: a bucketed scan reports its
+ * sort order only with {@code spark.sql.legacy.bucketedTableScan.outputOrdering=true} (off by
+ * default since Spark 3.0, because it lists the files while planning) and one file per bucket. By
+ * default the bucketed join still sorts each side, in the same task, without a shuffle (tested: 2
+ * sorts by default, 0 with the legacy setting).
  *
  * <p>Bucketing pays for itself when the same tables are joined (or grouped) on the same key many
  * times: the shuffle is done once, at write time. Both sides need the same number of buckets (or
@@ -42,9 +49,9 @@ public final class BucketedJoinExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("BucketedJoinExample")
-          .option("rows", "1000000", "orders to write")
-          .option("customers", "100000", "customers to write")
-          .option("buckets", "8", "buckets per table");
+          .count("rows", "1000000", "orders to write")
+          .count("customers", "100000", "customers to write")
+          .count("buckets", "8", "buckets per table");
 
   /**
    * Broadcast joins need no shuffle either: switch them off so the comparison is sort-merge with
@@ -60,6 +67,7 @@ public final class BucketedJoinExample {
       String tables,
       List<JoinStrategy> strategies,
       int shuffles,
+      int sorts,
       long shuffleWriteBytes,
       long rows,
       long wallMillis) {}
@@ -99,9 +107,17 @@ public final class BucketedJoinExample {
 
   /** Runs the join to the end (noop sink) and returns the plan shape and the shuffle it wrote. */
   public static JoinRun run(SparkSession spark, String orders, String customers) {
+    return run(spark, orders, customers, Map.of());
+  }
+
+  /** {@link #run} with extra settings (e.g. the legacy bucketed-scan ordering). */
+  public static JoinRun run(
+      SparkSession spark, String orders, String customers, Map<String, String> settings) {
+    Map<String, String> conf = new java.util.HashMap<>(NO_BROADCAST);
+    conf.putAll(settings);
     return SqlConfs.with(
         spark,
-        NO_BROADCAST,
+        conf,
         () -> {
           Dataset<Row> joined = ordersWithCountry(spark, orders, customers);
           Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> Plans.finalPlan(joined));
@@ -110,6 +126,7 @@ public final class BucketedJoinExample {
               orders + " x " + customers,
               Plans.joinStrategies(plan),
               Plans.shuffleCount(plan),
+              Plans.find(plan, SortExec.class).size(),
               m.metrics().shuffleWriteBytes(),
               m.metrics().inputRecords(),
               m.wallMillis());
@@ -127,7 +144,6 @@ public final class BucketedJoinExample {
     Examples.run(
         args,
         ARGS,
-        "BucketedJoinExample",
         (spark, opts) -> {
           // A suffix per run: a managed table's folder left by an interrupted run would make
           // saveAsTable fail, since the local catalog forgets tables when the JVM exits.
@@ -153,10 +169,11 @@ public final class BucketedJoinExample {
                     run(spark, plainOrders, plainCustomers),
                     run(spark, bucketedOrders, bucketedCustomers))) {
               System.out.printf(
-                  "%-60s %s shuffles=%d shuffle write=%10s time=%5d ms%n",
+                  "%-60s %s shuffles=%d sorts=%d shuffle write=%10s time=%5d ms%n",
                   r.tables(),
                   r.strategies(),
                   r.shuffles(),
+                  r.sorts(),
                   RunMetrics.bytes(r.shuffleWriteBytes()),
                   r.wallMillis());
             }

@@ -55,8 +55,7 @@ import org.apache.spark.sql.execution.SparkPlan;
 public final class PartitionPruningExample {
 
   static final ExampleArgs ARGS =
-      ExampleArgs.forExample("PartitionPruningExample")
-          .option("rows", "1000000", "orders to write");
+      ExampleArgs.forExample("PartitionPruningExample").count("rows", "1000000", "orders to write");
 
   /** What the file scans of one query read. */
   public record ScanStats(
@@ -148,9 +147,8 @@ public final class PartitionPruningExample {
 
   /** Runs {@code query} and reads the file-scan metrics of the plan that ran. */
   public static ScanStats scan(SparkSession spark, String name, Dataset<Row> query) {
-    // Execute this Dataset's own plan (a write or collect would plan a new copy) so that the scan
-    // metrics read below are those of the run. Plans.finalPlan only executes adaptive plans, and a
-    // plan without a shuffle is not adaptive.
+    // Execute this Dataset's own plan once (a write or collect would plan a new copy) so that the
+    // scan metrics read below are those of the run; Plans.finalPlan does the same.
     Measured<Long> m =
         MetricsCollector.measure(spark, () -> query.queryExecution().toRdd().count());
     SparkPlan plan = query.queryExecution().executedPlan();
@@ -190,7 +188,6 @@ public final class PartitionPruningExample {
     Examples.run(
         args,
         ARGS,
-        "PartitionPruningExample",
         (spark, opts) -> {
           Dataset<Row> generated =
               DataGenerators.withOrderDate(

@@ -30,7 +30,12 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>The controls: repartition by the partition column before the write (all rows of a day meet in
  * one task: one file per folder), and {@code maxRecordsPerFile} to cap the size of the files that a
- * big folder would otherwise get.
+ * big folder would otherwise get. {@code repartition(col)} has a hazard: a day that holds a big
+ * share of the rows is written by one huge task (the stage waits for it, and it may spill or run
+ * out of memory). The modern fix (Spark 3.2+) is the {@code REBALANCE} hint: AQE coalesces small
+ * partitions and splits one above {@code spark.sql.adaptive.advisoryPartitionSizeInBytes} into
+ * several tasks, so a hot day gets a few files of about that size instead of one task doing all the
+ * work ({@link #writeRebalanced}, tested with a hot day).
  *
  * <pre>
  * bin/run-example SmallFilesExample --rows 1M --input-partitions 16
@@ -46,9 +51,9 @@ public final class SmallFilesExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("SmallFilesExample")
-          .option("rows", "1000000", "orders to write")
-          .option("input-partitions", "16", "partitions of the data before the write")
-          .option("max-records-per-file", "5000", "cap for the third write");
+          .count("rows", "1000000", "orders to write")
+          .count("input-partitions", "16", "partitions of the data before the write")
+          .count("max-records-per-file", "5000", "cap for the third write");
 
   /** What one write produced and what reading it back cost. */
   public record WriteResult(
@@ -84,6 +89,19 @@ public final class SmallFilesExample {
         .parquet(path.toString());
   }
 
+  /**
+   * Like {@link #writeRepartitioned}, but AQE may split a big partition value over several tasks
+   * (and files) and merges small ones: no single huge task for a hot value.
+   */
+  public static void writeRebalanced(Dataset<Row> orders, String partitionColumn, Path path) {
+    orders
+        .hint("rebalance", col(partitionColumn))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy(partitionColumn)
+        .parquet(path.toString());
+  }
+
   // end::small-files[]
 
   /** The partition folders ({@code column=value}) directly under {@code dir}. */
@@ -112,7 +130,6 @@ public final class SmallFilesExample {
     Examples.run(
         args,
         ARGS,
-        "SmallFilesExample",
         (spark, opts) -> {
           // Input as it often arrives at a write: spread round-robin over many tasks (an upstream
           // join or aggregation leaves spark.sql.shuffle.partitions of them).

@@ -30,11 +30,16 @@ import org.apache.spark.sql.types.DataTypes;
  *
  * <ul>
  *   <li>a UDF on the column: Spark cannot look inside Java code, so nothing is pushed;
- *   <li>a cast of the column ({@code cast(order_id as string) = '4242'}): a data source only
- *       receives predicates on plain columns;
+ *   <li>a cast of the column to another kind of value ({@code cast(order_id as string) = '4242'}):
+ *       the filter is not pushed. Not every cast defeats pushdown: the optimizer rule {@code
+ *       UnwrapCastInBinaryComparison} moves a widening numeric cast onto the literal, so {@code
+ *       cast(quantity as bigint) = 3} on an int column reaches the source as {@code quantity = 3};
  *   <li>a string column compared to a number ({@code customer_code = 42}): Spark casts the column,
- *       not the literal, so the filter is not pushed and {@code '00042'} compares as 42 (leading
- *       zeros mean nothing to a number, which is rarely what a code column wants).
+ *       not the literal, so the filter is not pushed; {@code '00042'} and {@code '42'} both compare
+ *       as 42 (leading zeros mean nothing to a number, which is rarely what a code column wants).
+ *       Worse, under ANSI mode (Spark 4's default) one value that is not a number ({@code 'N/A'})
+ *       fails the whole query with {@code CAST_INVALID_INPUT}: a wrong type is a correctness and
+ *       availability bug before it is a performance one.
  * </ul>
  *
  * The data is written sorted by {@code order_id} with small row groups, so a pushed filter on it
@@ -56,8 +61,8 @@ public final class PushdownDefeatersExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("PushdownDefeatersExample")
-          .option("rows", "1000000", "orders to write")
-          .option("order", "4242", "the order_id to look up");
+          .count("rows", "1000000", "orders to write")
+          .count("order", "4242", "the order_id to look up");
 
   /** A predicate and how it was read. */
   public record Case(String name, String predicate, Lookup lookup) {}
@@ -80,9 +85,14 @@ public final class PushdownDefeatersExample {
     return isOrder(orderId).apply(col("order_id"));
   }
 
-  /** Not pushed: the column is wrapped in a cast; a data source sees only plain columns. */
+  /** Not pushed: the column is cast to a string, a cast Spark cannot move onto the literal. */
   public static Column viaCastToString(long orderId) {
     return expr("cast(order_id as string) = '" + orderId + "'");
+  }
+
+  /** Pushed after all: a widening numeric cast is unwrapped onto the literal by the optimizer. */
+  public static Column viaWideningCast(int quantity) {
+    return expr("cast(quantity as bigint) = " + quantity);
   }
 
   /** Not pushed: a string column against a number makes Spark cast the column. */
@@ -108,6 +118,7 @@ public final class PushdownDefeatersExample {
     cases.add(run(spark, parquet, "UDF on the column", viaUdf(orderId)));
     cases.add(run(spark, parquet, "cast on the column", viaCastToString(orderId)));
     cases.add(run(spark, parquet, "fix: raw column", onTheRawColumn(orderId)));
+    cases.add(run(spark, parquet, "widening cast", viaWideningCast(3)));
     cases.add(run(spark, parquet, "string vs number", stringColumnAgainstNumber(customer)));
     cases.add(run(spark, parquet, "fix: string literal", stringColumnAgainstString(customer)));
     return cases;
@@ -122,7 +133,6 @@ public final class PushdownDefeatersExample {
     Examples.run(
         args,
         ARGS,
-        "PushdownDefeatersExample",
         (spark, opts) -> {
           Dataset<Row> orders =
               ordersWithCode(DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows"))));

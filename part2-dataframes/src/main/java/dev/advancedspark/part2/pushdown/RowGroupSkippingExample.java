@@ -38,9 +38,9 @@ public final class RowGroupSkippingExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("RowGroupSkippingExample")
-          .option("rows", "1000000", "orders to write")
-          .option("row-group-bytes", "1048576", "parquet.block.size for the demo files")
-          .option("customer", "42", "the customer_id to look up");
+          .count("rows", "1000000", "orders to write")
+          .size("row-group-bytes", "1048576", "parquet.block.size for the demo files")
+          .count("customer", "42", "the customer_id to look up");
 
   private RowGroupSkippingExample() {}
 
@@ -48,10 +48,9 @@ public final class RowGroupSkippingExample {
     Examples.run(
         args,
         ARGS,
-        "RowGroupSkippingExample",
         (spark, opts) -> {
           Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows")));
-          long blockSize = opts.getLong("row-group-bytes");
+          long blockSize = opts.getBytes("row-group-bytes");
           Path dir = SparkSessions.TARGET.resolve("data/part2/row-groups");
           Path unsorted =
               ParquetLookups.writeParquet(orders, dir.resolve("unsorted"), null, blockSize);

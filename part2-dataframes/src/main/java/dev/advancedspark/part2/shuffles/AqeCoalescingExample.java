@@ -40,8 +40,8 @@ public final class AqeCoalescingExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("AqeCoalescingExample")
-          .option("rows", "1000000", "orders")
-          .option("customers", "10000", "customers (groups)");
+          .count("rows", "1000000", "orders")
+          .count("customers", "10000", "customers (groups)");
 
   /** The fixed partition count readers often inherit: Spark's default. */
   public static final int FIXED_PARTITIONS = 200;
@@ -88,7 +88,6 @@ public final class AqeCoalescingExample {
     Examples.run(
         args,
         ARGS,
-        "AqeCoalescingExample",
         (spark, opts) -> {
           Dataset<Row> orders =
               DataGenerators.orders(

@@ -36,8 +36,8 @@ public final class ExchangeReuseExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("ExchangeReuseExample")
-          .option("rows", "10000000", "orders")
-          .option("customers", "100000", "customers");
+          .count("rows", "10000000", "orders")
+          .count("customers", "100000", "customers");
 
   private ExchangeReuseExample() {}
 
@@ -63,7 +63,6 @@ public final class ExchangeReuseExample {
     Examples.run(
         args,
         ARGS,
-        "ExchangeReuseExample",
         (spark, opts) -> {
           Dataset<Row> orders =
               DataGenerators.orders(

@@ -42,8 +42,8 @@ public final class PartialAggregationExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("PartialAggregationExample")
-          .option("rows", "10000000", "orders to aggregate")
-          .option("customers", "1000", "distinct keys (customers)");
+          .count("rows", "10000000", "orders to aggregate")
+          .count("customers", "1000", "distinct keys (customers)");
 
   private PartialAggregationExample() {}
 
@@ -79,7 +79,6 @@ public final class PartialAggregationExample {
     Examples.run(
         args,
         ARGS,
-        "PartialAggregationExample",
         (spark, opts) -> {
           long rows = opts.getLong("rows");
           Dataset<Row> orders =

@@ -39,9 +39,9 @@ public final class ReusePartitioningExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("ReusePartitioningExample")
-          .option("rows", "10000000", "orders")
-          .option("customers", "100000", "customers")
-          .option("products", "1000", "products");
+          .count("rows", "10000000", "orders")
+          .count("customers", "100000", "customers")
+          .count("products", "1000", "products");
 
   /** Pinned so that the join is a sort-merge join whatever the sizes: the case being taught. */
   public static final Map<String, String> NO_BROADCAST =
@@ -77,7 +77,6 @@ public final class ReusePartitioningExample {
     Examples.run(
         args,
         ARGS,
-        "ReusePartitioningExample",
         (spark, opts) -> {
           Dataset<Row> orders =
               DataGenerators.orders(

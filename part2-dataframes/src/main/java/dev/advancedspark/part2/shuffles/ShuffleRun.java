@@ -20,8 +20,8 @@ public record ShuffleRun(SparkPlan plan, RunMetrics metrics, long wallMillis) {
 
   /**
    * Executes {@code query} once without collecting its rows and keeps the plan of that execution.
-   * It runs the Dataset's own plan ({@code toRdd}): a write or a collect would plan a new copy, and
-   * {@link Plans#finalPlan} executes only adaptive plans (a plan with AQE off is not adaptive).
+   * It runs the Dataset's own plan ({@code toRdd}), as {@link Plans#finalPlan} does: a write or a
+   * collect would plan a new copy, whose metrics the plan kept here would not show.
    */
   public static ShuffleRun of(SparkSession spark, Dataset<?> query) {
     Measured<Long> m =

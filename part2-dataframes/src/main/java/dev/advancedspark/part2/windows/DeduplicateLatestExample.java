@@ -40,7 +40,7 @@ public final class DeduplicateLatestExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("DeduplicateLatestExample")
-          .option("rows", "100000", "generated change records (orders used as changes)");
+          .count("rows", "100000", "generated change records (orders used as changes)");
 
   private DeduplicateLatestExample() {}
 
@@ -85,7 +85,6 @@ public final class DeduplicateLatestExample {
     Examples.run(
         args,
         ARGS,
-        "DeduplicateLatestExample",
         (spark, opts) -> {
           System.out.println("Current state from the fixture's changes:");
           latestPerKey(changesFixture(spark), "customer", "updated_at", "seq")

@@ -46,8 +46,8 @@ public final class GapsAndIslandsExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("GapsAndIslandsExample")
-          .option("rows", "100000", "generated click events")
-          .option("users", "5000", "distinct users");
+          .count("rows", "100000", "generated click events")
+          .count("users", "5000", "distinct users");
 
   private GapsAndIslandsExample() {}
 
@@ -89,7 +89,6 @@ public final class GapsAndIslandsExample {
     Examples.run(
         args,
         ARGS,
-        "GapsAndIslandsExample",
         (spark, opts) -> {
           System.out.println("Fixture islands:");
           islands(activityFixture(spark), "user_id", "day").orderBy("user_id", "start").show(false);

@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.when;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
-import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.Skew;
 import java.sql.Timestamp;
@@ -52,9 +51,9 @@ public final class SessionizationExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("SessionizationExample")
-          .option("rows", "100000", "generated click events")
-          .option("users", "1000", "distinct users")
-          .option("gap-minutes", "30", "inactivity that ends a session");
+          .count("rows", "100000", "generated click events")
+          .count("users", "1000", "distinct users")
+          .count("gap-minutes", "30", "inactivity that ends a session");
 
   private SessionizationExample() {}
 
@@ -125,12 +124,8 @@ public final class SessionizationExample {
     Examples.run(
         args,
         ARGS,
-        "SessionizationExample",
         (spark, opts) -> {
-          long gap = opts.getLong("gap-minutes") * 60;
-          if (gap <= 0) {
-            throw UsageException.problem("--gap-minutes must be positive, got " + gap / 60 + ".");
-          }
+          long gap = opts.getLong("gap-minutes") * 60; // a count: at least 1, checked when parsed
           System.out.println("Fixture sessions (gap 30 minutes):");
           sessions(clicksFixture(spark), "user_id", "ts", 1800)
               .orderBy("user_id", "session_no")

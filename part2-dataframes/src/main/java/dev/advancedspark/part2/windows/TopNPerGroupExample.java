@@ -21,6 +21,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import org.apache.spark.sql.execution.window.WindowGroupLimitExec;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
@@ -52,8 +54,8 @@ public final class TopNPerGroupExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("TopNPerGroupExample")
-          .option("rows", "200000", "generated orders to rank")
-          .option("n", "3", "rows kept per group");
+          .count("rows", "200000", "generated orders to rank")
+          .count("n", "3", "rows kept per group");
 
   private TopNPerGroupExample() {}
 
@@ -105,11 +107,49 @@ public final class TopNPerGroupExample {
     return !Plans.find(Plans.finalPlan(query), WindowGroupLimitExec.class).isEmpty();
   }
 
+  /**
+   * Whether a {@code WindowGroupLimit} runs below a shuffle exchange in {@code plan}: on the map
+   * side, so that only each task's local top rows are shuffled.
+   */
+  public static boolean limitBeforeShuffle(SparkPlan plan) {
+    return Plans.find(plan, ShuffleExchangeExec.class).stream()
+        .anyMatch(exchange -> !Plans.find(exchange, WindowGroupLimitExec.class).isEmpty());
+  }
+
+  /** One top-N run: where the group limit sat and how many rows crossed the shuffle. */
+  public record GroupLimitRun(
+      String threshold,
+      boolean limitBeforeShuffle,
+      long shuffleRecords,
+      long shuffleBytes,
+      long wallMillis) {}
+
+  /**
+   * Runs the top-N query to the end with {@code spark.sql.optimizer.windowGroupLimitThreshold} set
+   * ({@code -1} switches the group limit off). A Dataset keeps the plan it was first planned with,
+   * so each setting builds a new one.
+   */
+  public static GroupLimitRun run(
+      SparkSession spark, Dataset<Row> orders, int n, String threshold) {
+    return SqlConfs.with(
+        spark,
+        Map.of("spark.sql.optimizer.windowGroupLimitThreshold", threshold),
+        () -> {
+          Dataset<Row> query = topN(orders, "status", "amount", "order_id", n);
+          Measured<SparkPlan> m = MetricsCollector.measure(spark, () -> Plans.finalPlan(query));
+          return new GroupLimitRun(
+              threshold,
+              limitBeforeShuffle(m.result()),
+              m.metrics().shuffleWriteRecords(),
+              m.metrics().shuffleWriteBytes(),
+              m.wallMillis());
+        });
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         ARGS,
-        "TopNPerGroupExample",
         (spark, opts) -> {
           System.out.println("Ranking with ties (north: Bo and Cy both have 300):");
           rankWithinGroups(salesFixture(spark), "region", "sales")
@@ -123,24 +163,15 @@ public final class TopNPerGroupExample {
           top.orderBy(col("status"), col("amount").desc()).show(false);
 
           for (String threshold : List.of("1000", "-1")) {
-            // -1 switches the group limit off: every row is shuffled, then ranked. A Dataset
-            // keeps the plan it was first planned with, so each setting gets a new one.
-            SqlConfs.with(
-                spark,
-                Map.of("spark.sql.optimizer.windowGroupLimitThreshold", threshold),
-                () -> {
-                  Dataset<Row> query = topN(orders, "status", "amount", "order_id", n);
-                  boolean limited = usesWindowGroupLimit(query);
-                  Measured<Void> m = MetricsCollector.measureFullRun(query);
-                  System.out.printf(
-                      "windowGroupLimitThreshold=%-5s WindowGroupLimit in plan=%-5s"
-                          + " shuffle records=%d bytes=%s wall=%d ms%n",
-                      threshold,
-                      limited,
-                      m.metrics().shuffleWriteRecords(),
-                      RunMetrics.bytes(m.metrics().shuffleWriteBytes()),
-                      m.wallMillis());
-                });
+            GroupLimitRun r = run(spark, orders, n, threshold);
+            System.out.printf(
+                "windowGroupLimitThreshold=%-5s WindowGroupLimit before the shuffle=%-5s"
+                    + " shuffle records=%d bytes=%s wall=%d ms%n",
+                r.threshold(),
+                r.limitBeforeShuffle(),
+                r.shuffleRecords(),
+                RunMetrics.bytes(r.shuffleBytes()),
+                r.wallMillis());
           }
         });
   }

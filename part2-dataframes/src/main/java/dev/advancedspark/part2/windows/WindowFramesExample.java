@@ -101,7 +101,6 @@ public final class WindowFramesExample {
     Examples.run(
         args,
         ARGS,
-        "WindowFramesExample",
         (spark, opts) -> {
           Dataset<Row> payments = paymentsFixture(spark);
           System.out.println("Running totals: ROWS frame vs the default RANGE frame");

@@ -48,7 +48,7 @@ public final class WindowShuffleSharingExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("WindowShuffleSharingExample")
-          .option("rows", "200000", "generated orders");
+          .count("rows", "200000", "generated orders");
 
   private WindowShuffleSharingExample() {}
 
@@ -132,7 +132,6 @@ public final class WindowShuffleSharingExample {
     Examples.run(
         args,
         ARGS,
-        "WindowShuffleSharingExample",
         (spark, opts) -> {
           Dataset<Row> orders = DataGenerators.orders(spark, OrdersSpec.of(opts.getLong("rows")));
           // First pass warms the JVM (code generation, class loading); the second is the one to

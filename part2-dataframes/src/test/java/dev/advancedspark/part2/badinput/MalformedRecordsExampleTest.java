@@ -94,12 +94,15 @@ class MalformedRecordsExampleTest {
     Throwable thrown =
         catchThrowable(() -> MalformedRecordsExample.readFailFast(spark, format, input));
 
-    assertThat(thrown).isInstanceOf(UsageException.class);
+    // Bad data is a failure of the run (exit status 1), not a usage error (2).
+    assertThat(thrown)
+        .isInstanceOf(MalformedRecordsExample.MalformedInputException.class)
+        .isNotInstanceOf(UsageException.class)
+        .hasNoCause();
     assertThat(thrown.getMessage())
         .doesNotContain("\n")
         .contains(input.toString())
         .contains("malformed record (mode FAILFAST)");
-    assertThat(((UsageException) thrown).usage()).isNull();
   }
 
   @Test

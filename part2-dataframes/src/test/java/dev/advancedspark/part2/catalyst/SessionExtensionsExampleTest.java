@@ -99,4 +99,40 @@ class SessionExtensionsExampleTest {
     assertThatThrownBy(() -> shared.sql("SELECT email_domain('a@b.c')").collect())
         .hasMessageContaining("email_domain");
   }
+
+  @Test
+  void withoutTheExtensionOnlyTheMissingFunctionIsReportedAsTheLesson() {
+    assertThat(SessionExtensionsExample.functionMissingWithout(shared))
+        .contains("UNRESOLVED_ROUTINE")
+        .contains("email_domain")
+        .doesNotContain("\n");
+    // the extended session resolves it: reporting that as "missing" would hide a real bug
+    assertThatThrownBy(() -> SessionExtensionsExample.functionMissingWithout(extended))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void builtInRulesDropTimesOneForIntegersButNotForDoublesAndNeverDropDivisionByOne() {
+    // Spark 4.2's ReorderAssociativeOperator folds the constant factors of an integral product
+    // and drops a factor that folds to 1 (checked in its bytecode and here): x * 1 is gone
+    assertThat(optimizedProjection("id * 1")).isEqualTo("id");
+    assertThat(optimizedProjection("id * 2 * 3")).isEqualTo("(id * 6)");
+    // not for a floating-point product, and no built-in rule removes a division by one: the
+    // custom rule's effect is visible
+    assertThat(optimizedProjection("cast(id AS DOUBLE) * 1.0D"))
+        .isEqualTo("(cast(id as double) * 1.0)");
+    assertThat(optimizedProjection("id / 1")).isEqualTo("(cast(id as double) / 1.0)");
+  }
+
+  /** The first projected expression of the optimized plan, expression ids removed. */
+  private String optimizedProjection(String expression) {
+    Dataset<Row> q = shared.sql("SELECT " + expression + " AS x FROM range(3)");
+    org.apache.spark.sql.catalyst.plans.logical.Project project =
+        (org.apache.spark.sql.catalyst.plans.logical.Project) q.queryExecution().optimizedPlan();
+    return ((org.apache.spark.sql.catalyst.expressions.Expression) project.projectList().head())
+        .children()
+        .head()
+        .toString()
+        .replaceAll("#\\d+L?", "");
+  }
 }

@@ -70,4 +70,22 @@ class AdaptiveJoinExampleTest {
     assertThatDataFrame(adaptive)
         .hasSameRowsAs(AdaptiveJoinExample.ordersOfFirstCustomers(orders, customers, 40));
   }
+
+  @Test
+  void eachMeasuredRunExecutesTheQueryExactlyOnce() {
+    // when
+    AdaptiveJoinExample.Run staticRun =
+        AdaptiveJoinExample.run(
+            spark,
+            AdaptiveJoinExample.ordersOfFirstCustomers(orders, customers, 40),
+            THRESHOLD,
+            false);
+
+    // then: one job, and every shuffled byte read once (a second execution would read it again)
+    assertThat(staticRun.ran()).containsExactly(JoinStrategy.SORT_MERGE);
+    assertThat(staticRun.metrics().jobs()).isEqualTo(1);
+    assertThat(staticRun.metrics().shuffleWriteBytes()).isPositive();
+    assertThat(staticRun.metrics().shuffleReadBytes())
+        .isEqualTo(staticRun.metrics().shuffleWriteBytes());
+  }
 }

@@ -2,6 +2,8 @@ package dev.advancedspark.part2.joins;
 
 import static dev.advancedspark.common.testkit.DataFrameAssert.assertThatDataFrame;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.rand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.advancedspark.common.SqlConfs;
@@ -74,7 +76,8 @@ class SkewedJoinExampleTest {
   void saltedJoinJoinsOnKeyAndSaltAndReturnsTheSameRows() {
     // A small sample keeps the row-by-row comparison cheap; the plan shape does not depend on size.
     Dataset<Row> few = SkewedJoinExample.skewedOrders(spark, 1_000, 500, 0.5, 2);
-    Dataset<Row> salted = SkewedJoinExample.saltedJoin(few, customers, "customer_id", 8);
+    Dataset<Row> salted =
+        SkewedJoinExample.saltedJoin(few, customers, "customer_id", "order_id", 8);
 
     SparkPlan plan =
         SqlConfs.with(
@@ -94,10 +97,7 @@ class SkewedJoinExampleTest {
     long before = SkewedJoinExample.largestKeyGroup(orders, col("customer_id"));
     long after =
         SkewedJoinExample.largestKeyGroup(
-            orders.withColumn(
-                "_salt",
-                org.apache.spark.sql.functions.floor(
-                    org.apache.spark.sql.functions.rand(42).multiply(8))),
+            orders.withColumn("_salt", SkewedJoinExample.salt(col("order_id"), 8)),
             col("customer_id"),
             col("_salt"));
 
@@ -108,8 +108,49 @@ class SkewedJoinExampleTest {
   @Test
   void saltBucketsMustBePositive() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> SkewedJoinExample.saltedJoin(orders, customers, "customer_id", 0))
+            () -> SkewedJoinExample.saltedJoin(orders, customers, "customer_id", "order_id", 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("saltBuckets must be >= 1");
+  }
+
+  @Test
+  void aHashedSaltDoesNotDependOnHowTheRowsArePartitionedButARandomOneDoes() {
+    // given the same orders in 3 and in 5 partitions: what a retried or recomputed task may see
+    Dataset<Row> in3 = orders.repartition(3);
+    Dataset<Row> in5 = orders.repartition(5);
+
+    // when
+    long hashedDiffer =
+        in3.withColumn("_salt", SkewedJoinExample.salt(col("order_id"), 8))
+            .select("order_id", "_salt")
+            .exceptAll(
+                in5.withColumn("_salt", SkewedJoinExample.salt(col("order_id"), 8))
+                    .select("order_id", "_salt"))
+            .count();
+    long randomDiffer =
+        in3.withColumn("_salt", floor(rand(42).multiply(8)))
+            .select("order_id", "_salt")
+            .exceptAll(
+                in5.withColumn("_salt", floor(rand(42).multiply(8))).select("order_id", "_salt"))
+            .count();
+
+    // then
+    assertThat(hashedDiffer).isZero();
+    assertThat(randomDiffer).isPositive();
+  }
+
+  @Test
+  void aqeSplitsOnlyTheSideOfAnOuterJoinWhoseRowsAreAllKept() {
+    // when: the hot customer's orders on the left, then on the right, for each join type
+    List<SkewedJoinExample.SplittableSides> sides =
+        SkewedJoinExample.splittableSides(spark, orders, customers, PARTITION_BYTES);
+
+    // then (OptimizeSkewedJoin.canSplitLeftSide / canSplitRightSide)
+    assertThat(sides)
+        .containsExactly(
+            new SkewedJoinExample.SplittableSides("inner", true, true),
+            new SkewedJoinExample.SplittableSides("left_outer", true, false),
+            new SkewedJoinExample.SplittableSides("right_outer", false, true),
+            new SkewedJoinExample.SplittableSides("full_outer", false, false));
   }
 }

@@ -61,6 +61,24 @@ class BucketedJoinExampleTest {
   }
 
   @Test
+  void sortByRemovesTheJoinsSortsOnlyWithTheLegacyBucketedScanOrdering() {
+    // when: the same bucketed, sorted tables (one file per bucket), by default and with the flag
+    JoinRun byDefault = BucketedJoinExample.run(spark, BUCKETED_ORDERS, BUCKETED_CUSTOMERS);
+    JoinRun legacy =
+        BucketedJoinExample.run(
+            spark,
+            BUCKETED_ORDERS,
+            BUCKETED_CUSTOMERS,
+            java.util.Map.of("spark.sql.legacy.bucketedTableScan.outputOrdering", "true"));
+
+    // then: Spark 4 still sorts both sides (no shuffle, though); the legacy ordering drops them
+    assertThat(byDefault.sorts()).isEqualTo(2);
+    assertThat(legacy.sorts()).isZero();
+    assertThat(legacy.shuffles()).isZero();
+    assertThat(legacy.rows()).isEqualTo(byDefault.rows());
+  }
+
+  @Test
   void bothLayoutsGiveTheSameRows() {
     SqlConfs.with(
         spark,

@@ -57,12 +57,15 @@ class FileFormatScanExampleTest {
   }
 
   @Test
-  void theFilterIsPushedToEveryFormatButOnlyParquetReadsLessForIt() {
+  void theFilterIsPushedToEveryFormatButNoneReadsLessWhenTheValueIsInEveryRowGroup() {
+    // PushedFilters lists the filter for all three formats; what it saves differs: CSV and JSON
+    // still read and parse every line, and Parquet skips only row groups whose min/max statistics
+    // exclude the value. Customer 42 is in every row group of these unsorted files, so Parquet
+    // reads all of it too (RowGroupSkippingExample sorts the file to make the statistics useful).
     for (Format format : Format.values()) {
       assertThat(cost(format, "filter").pushedFilters()).contains("EqualTo(customer_id,42)");
+      assertThat(cost(format, "filter").fractionRead()).as(format.name()).isGreaterThan(0.95);
     }
-    assertThat(cost(Format.PARQUET, "filter").inputBytes())
-        .isLessThan(cost(Format.CSV, "filter").inputBytes());
   }
 
   @Test

@@ -1,14 +1,17 @@
 package dev.advancedspark.part2.pushdown;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.testkit.SharedSpark;
 import dev.advancedspark.part2.pushdown.ParquetLookups.Lookup;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,5 +69,44 @@ class PushdownDefeatersExampleTest {
     assertThat(number.pushedFilters()).noneMatch(f -> f.startsWith("EqualTo(customer_code"));
     assertThat(text.pushedFilters()).contains("EqualTo(customer_code,00042)");
     assertThat(text.matches()).isEqualTo(number.matches()).isPositive();
+  }
+
+  @Test
+  void aWideningNumericCastIsUnwrappedAndPushed() {
+    // quantity is an int column: cast(quantity as bigint) = 3 reaches Parquet as quantity = 3
+    Lookup widening = lookup(PushdownDefeatersExample.viaWideningCast(3));
+
+    assertThat(widening.pushedFilters()).contains("EqualTo(quantity,3)");
+    assertThat(widening.matches())
+        .isEqualTo(lookup(org.apache.spark.sql.functions.col("quantity").equalTo(3)).matches())
+        .isPositive();
+  }
+
+  @Test
+  void aNumberMatchesCodesWithAndWithoutLeadingZerosAndUnderAnsiOneBadCodeFailsTheQuery() {
+    // given codes as they arrive from a real system: padded, unpadded, and not a number
+    Dataset<Row> codes =
+        spark
+            .createDataset(List.of("00042", "42", "00043"), Encoders.STRING())
+            .toDF("customer_code");
+    Dataset<Row> withBadCode =
+        spark.createDataset(List.of("00042", "42", "N/A"), Encoders.STRING()).toDF("customer_code");
+
+    // then: the number matches both spellings, the string literal only the exact code
+    assertThat(codes.where(PushdownDefeatersExample.stringColumnAgainstNumber(42)).count())
+        .isEqualTo(2);
+    assertThat(codes.where(PushdownDefeatersExample.stringColumnAgainstString(42)).count())
+        .isEqualTo(1);
+    // and under ANSI mode (on by default in Spark 4) 'N/A' fails the whole query
+    assertThat(spark.conf().get("spark.sql.ansi.enabled")).isEqualTo("true");
+    assertThatThrownBy(
+            () ->
+                withBadCode
+                    .where(PushdownDefeatersExample.stringColumnAgainstNumber(42))
+                    .collectAsList())
+        .hasMessageContaining("CAST_INVALID_INPUT")
+        .hasMessageContaining("N/A");
+    assertThat(withBadCode.where(PushdownDefeatersExample.stringColumnAgainstString(42)).count())
+        .isEqualTo(1);
   }
 }

@@ -77,4 +77,24 @@ class TopNPerGroupExampleTest {
     assertThat(limited).isTrue();
     assertThat(limitedWhenSwitchedOff).isFalse();
   }
+
+  @Test
+  void theGroupLimitRunsBeforeTheShuffleSoOnlyEachTasksTopRowsCrossIt() {
+    // given: 2,000 orders in 2 map tasks, 5 statuses
+    Dataset<Row> orders =
+        dev.advancedspark.common.data.DataGenerators.orders(
+                spark, dev.advancedspark.common.data.DataGenerators.OrdersSpec.of(2_000))
+            .repartition(2);
+
+    // when
+    TopNPerGroupExample.GroupLimitRun limited = TopNPerGroupExample.run(spark, orders, 3, "1000");
+    TopNPerGroupExample.GroupLimitRun unlimited = TopNPerGroupExample.run(spark, orders, 3, "-1");
+
+    // then: the limit sits under the exchange; at most n rows per status and map task cross the
+    // shuffle that ranks (plus the 2,000 rows of the test's own repartition)
+    assertThat(limited.limitBeforeShuffle()).isTrue();
+    assertThat(unlimited.limitBeforeShuffle()).isFalse();
+    assertThat(limited.shuffleRecords() - 2_000).isPositive().isLessThanOrEqualTo(3L * 5 * 2);
+    assertThat(unlimited.shuffleRecords() - 2_000).isEqualTo(2_000);
+  }
 }

@@ -30,7 +30,9 @@ import org.apache.spark.storage.StorageLevel;
  * over a cached DataFrame reads an {@code InMemoryTableScan} instead of the files, {@code
  * unpersist()} frees the memory and the files are read again. Then the storage levels for an RDD of
  * Java objects: {@code MEMORY_ONLY} keeps the objects (headers, pointers, boxed strings), {@code
- * MEMORY_ONLY_SER} keeps their serialized bytes.
+ * MEMORY_ONLY_SER} keeps their serialized bytes. The two sizes are not measured the same way: for
+ * deserialized objects the block manager's {@code memSize} is an estimate ({@code SizeEstimator},
+ * sampled while the partition is unrolled), for serialized blocks it is the exact byte count.
  *
  * <p>How "read from the files" is measured: the plan that ran has a {@code FileScan} (with its
  * "number of files read" metric) or none, and the task metrics count the records read. "Input" in
@@ -55,8 +57,8 @@ public final class CachingExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("CachingExample")
-          .option("rows", "1000000", "orders written to Parquet and cached")
-          .option("objects", "1000000", "Order objects in the RDD persisted at two levels");
+          .count("rows", "1000000", "orders written to Parquet and cached")
+          .count("objects", "1000000", "Order objects in the RDD persisted at two levels");
 
   /**
    * One action: what its tasks did and the plan that ran.
@@ -104,8 +106,10 @@ public final class CachingExample {
   }
 
   /**
-   * The memory an RDD of {@code n} orders takes at {@code level}, as the block manager reports it.
-   * The RDD is persisted, materialized by a count, measured and unpersisted.
+   * The memory an RDD of {@code n} orders takes at {@code level}, as the block manager reports it:
+   * for {@code MEMORY_ONLY} Spark's {@code SizeEstimator} estimate of the objects, for {@code
+   * MEMORY_ONLY_SER} the serialized bytes. The RDD is persisted, materialized by a count, measured
+   * and unpersisted.
    */
   public static long memorySizeOf(SparkSession spark, long n, StorageLevel level) {
     // The ids come from range(), made on the executors: a parallelized driver-side list would
@@ -122,35 +126,91 @@ public final class CachingExample {
     }
   }
 
+  /**
+   * What the example prints.
+   *
+   * @param uncached1 the query over the files, first run
+   * @param uncached2 the same, second run
+   * @param levelAfterCache the storage level right after {@code cache()}
+   * @param storedAfterCache RDDs stored right after {@code cache()} (none: it is lazy)
+   * @param fill the first cached action (fills the cache)
+   * @param hit the second cached action (reads the cache only)
+   * @param stored what the block manager held after the two actions
+   * @param storedAfterUnpersist RDDs stored after {@code unpersist}
+   * @param uncached3 the query over the files again
+   * @param objects Order objects in the RDD measured at two levels
+   * @param memoryOnly their size as {@code MEMORY_ONLY} ({@code SizeEstimator}'s estimate)
+   * @param memoryOnlySer their size as {@code MEMORY_ONLY_SER} (serialized bytes)
+   */
+  public record Lesson(
+      ActionRun uncached1,
+      ActionRun uncached2,
+      String levelAfterCache,
+      int storedAfterCache,
+      ActionRun fill,
+      ActionRun hit,
+      List<RDDInfo> stored,
+      int storedAfterUnpersist,
+      ActionRun uncached3,
+      long objects,
+      long memoryOnly,
+      long memoryOnlySer) {}
+
+  /** The lesson end to end: {@code rows} orders written to {@code dir} and cached. */
+  public static Lesson lesson(SparkSession spark, long rows, long objects, Path dir) {
+    DataFiles.write(
+        DataGenerators.orders(spark, OrdersSpec.of(rows)), DataFiles.Format.PARQUET, dir);
+    Dataset<Row> orders = spark.read().parquet(dir.toAbsolutePath().toString());
+    ActionRun uncached1 = runAction(spark, revenuePerStatus(orders));
+    ActionRun uncached2 = runAction(spark, revenuePerStatus(orders));
+    // tag::cache-lazy[]
+    orders.cache(); // marks the plan; stores nothing yet
+    int storedAfterCache = storedRdds(spark).size();
+    ActionRun fill = runAction(spark, revenuePerStatus(orders)); // reads the files once
+    ActionRun hit = runAction(spark, revenuePerStatus(orders)); // reads the cache only
+    // end::cache-lazy[]
+    String level = orders.storageLevel().description();
+    List<RDDInfo> stored = storedRdds(spark);
+    orders.unpersist(true);
+    int storedAfterUnpersist = storedRdds(spark).size();
+    ActionRun uncached3 = runAction(spark, revenuePerStatus(orders));
+    return new Lesson(
+        uncached1,
+        uncached2,
+        level,
+        storedAfterCache,
+        fill,
+        hit,
+        stored,
+        storedAfterUnpersist,
+        uncached3,
+        objects,
+        memorySizeOf(spark, objects, StorageLevel.MEMORY_ONLY()),
+        memorySizeOf(spark, objects, StorageLevel.MEMORY_ONLY_SER()));
+  }
+
   public static void main(String[] args) {
     Examples.run(
         args,
         ARGS,
-        "CachingExample",
         (spark, opts) -> {
-          Path dir = SparkSessions.TARGET.resolve("data/part3/caching/orders");
-          DataFiles.write(
-              DataGenerators.orders(spark, OrdersSpec.of(opts.getPositiveLong("rows"))),
-              DataFiles.Format.PARQUET,
-              dir);
-          Dataset<Row> orders = spark.read().parquet(dir.toAbsolutePath().toString());
-
-          System.out.println(
-              "uncached 1   " + runAction(spark, revenuePerStatus(orders)).summary());
-          System.out.println(
-              "uncached 2   " + runAction(spark, revenuePerStatus(orders)).summary());
-          // tag::cache-lazy[]
-          orders.cache(); // marks the plan; stores nothing yet
+          Lesson l =
+              lesson(
+                  spark,
+                  opts.getLong("rows"),
+                  opts.getLong("objects"),
+                  SparkSessions.TARGET.resolve("data/part3/caching/orders"));
+          System.out.println("uncached 1   " + l.uncached1().summary());
+          System.out.println("uncached 2   " + l.uncached2().summary());
           System.out.printf(
               "after cache(): level=%s, RDDs stored=%d%n",
-              orders.storageLevel().description(), storedRdds(spark).size());
-          ActionRun fill = runAction(spark, revenuePerStatus(orders)); // reads the files once
-          ActionRun hit = runAction(spark, revenuePerStatus(orders)); // reads the cache only
-          // end::cache-lazy[]
+              l.levelAfterCache(), l.storedAfterCache());
           System.out.println(
-              "cached 1     " + fill.summary() + "  (fills the cache: scans the files inside it)");
-          System.out.println("cached 2     " + hit.summary());
-          for (RDDInfo info : storedRdds(spark)) {
+              "cached 1     "
+                  + l.fill().summary()
+                  + "  (fills the cache: scans the files inside it)");
+          System.out.println("cached 2     " + l.hit().summary());
+          for (RDDInfo info : l.stored()) {
             System.out.printf(
                 "stored: %d of %d partitions, %s in memory, %s on disk%n",
                 info.numCachedPartitions(),
@@ -158,19 +218,14 @@ public final class CachingExample {
                 RunMetrics.bytes(info.memSize()),
                 RunMetrics.bytes(info.diskSize()));
           }
-          orders.unpersist(true);
-          System.out.printf("after unpersist(): RDDs stored=%d%n", storedRdds(spark).size());
-          System.out.println(
-              "uncached 3   " + runAction(spark, revenuePerStatus(orders)).summary());
-
-          long n = opts.getPositiveLong("objects");
-          long deserialized = memorySizeOf(spark, n, StorageLevel.MEMORY_ONLY());
-          long serialized = memorySizeOf(spark, n, StorageLevel.MEMORY_ONLY_SER());
+          System.out.printf("after unpersist(): RDDs stored=%d%n", l.storedAfterUnpersist());
+          System.out.println("uncached 3   " + l.uncached3().summary());
           System.out.printf(
-              "RDD of %,d Order objects: MEMORY_ONLY %s, MEMORY_ONLY_SER %s (%s)%n",
-              n,
-              RunMetrics.bytes(deserialized),
-              RunMetrics.bytes(serialized),
+              "RDD of %,d Order objects: MEMORY_ONLY %s (SizeEstimator's estimate),"
+                  + " MEMORY_ONLY_SER %s (serialized bytes, %s)%n",
+              l.objects(),
+              RunMetrics.bytes(l.memoryOnly()),
+              RunMetrics.bytes(l.memoryOnlySer()),
               spark.sparkContext().getConf().get("spark.serializer", "JavaSerializer"));
         });
   }

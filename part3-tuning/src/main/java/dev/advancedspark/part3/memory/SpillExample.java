@@ -51,9 +51,9 @@ public final class SpillExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("SpillExample")
-          .option("rows", "1000000", "orders to sort")
-          .option("partitions", "2", "partitions of the run that spills")
-          .option("fixed-partitions", "64", "partitions of the fixed run");
+          .count("rows", "1000000", "orders to sort")
+          .count("partitions", "2", "partitions of the run that spills")
+          .count("fixed-partitions", "64", "partitions of the fixed run");
 
   private SpillExample() {}
 
@@ -99,7 +99,6 @@ public final class SpillExample {
     Examples.run(
         withSmallMemoryUnlessSet(args),
         ARGS,
-        "SpillExample",
         (spark, opts) -> {
           long rows = opts.getPositiveLong("rows");
           int[] runs = {opts.getPositiveInt("partitions"), opts.getPositiveInt("fixed-partitions")};

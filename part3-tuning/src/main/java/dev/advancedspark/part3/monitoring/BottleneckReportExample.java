@@ -41,9 +41,13 @@ public final class BottleneckReportExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("BottleneckReportExample")
-          .option("rows", "2000000", "orders")
-          .option("skew", "hot:0.9", "customer skew: uniform, hot:<fraction> or zipf:<exponent>")
-          .option("partitions", "8", "partitions of the stage that hashes the rows");
+          .count("rows", "2000000", "orders")
+          .checked(
+              "skew",
+              "hot:0.9",
+              "customer skew: uniform, hot:<fraction> or zipf:<exponent>",
+              Skew::parse)
+          .count("partitions", "8", "partitions of the stage that hashes the rows");
 
   private BottleneckReportExample() {}
 
@@ -67,7 +71,6 @@ public final class BottleneckReportExample {
     Examples.run(
         args,
         ARGS,
-        "BottleneckReportExample",
         (spark, opts) -> {
           Skew skew;
           try {

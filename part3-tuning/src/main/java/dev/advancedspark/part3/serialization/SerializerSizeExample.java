@@ -67,7 +67,7 @@ public final class SerializerSizeExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("SerializerSizeExample")
-          .option("records", "1000", "records written to one serialization stream");
+          .count("records", "1000", "records written to one serialization stream");
 
   private static final ClassTag<Object> ANY = ClassTag$.MODULE$.Any();
 
@@ -146,7 +146,6 @@ public final class SerializerSizeExample {
     Examples.run(
         args,
         ARGS,
-        "SerializerSizeExample",
         (spark, opts) -> {
           long n = opts.getLong("records");
           // A clean conf, not the session's: a --conf spark.kryo.classesToRegister=... given for

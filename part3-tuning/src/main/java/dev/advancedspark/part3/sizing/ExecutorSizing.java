@@ -1,10 +1,10 @@
 package dev.advancedspark.part3.sizing;
 
 import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.memory.SparkMemoryRules;
-import java.io.PrintStream;
 import java.util.List;
 
 /**
@@ -43,14 +43,14 @@ public final class ExecutorSizing {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forTool("ExecutorSizing")
-          .option("node-cores", "16", "cores of one worker node")
-          .option("node-memory-gib", "64", "memory of one worker node, GiB")
-          .option("nodes", "1", "worker nodes")
-          .option("cores-per-executor", "5", "spark.executor.cores")
-          .option("reserved-cores", "1", "cores per node left to the OS and daemons")
-          .option("reserved-memory-gib", "1", "memory per node left to the OS and daemons, GiB")
-          .option("overhead-factor", "0.1", "spark.executor.memoryOverheadFactor")
-          .option("min-overhead-mib", "384", "spark.executor.minMemoryOverhead, MiB");
+          .count("node-cores", "16", "cores of one worker node")
+          .count("node-memory-gib", "64", "memory of one worker node, GiB")
+          .count("nodes", "1", "worker nodes")
+          .count("cores-per-executor", "5", "spark.executor.cores")
+          .count("reserved-cores", "1", "cores per node left to the OS and daemons", 0)
+          .count("reserved-memory-gib", "1", "memory per node left to the OS and daemons, GiB", 0)
+          .fraction("overhead-factor", "0.1", "spark.executor.memoryOverheadFactor")
+          .count("min-overhead-mib", "384", "spark.executor.minMemoryOverhead, MiB", 0);
 
   /** A worker node. */
   public record Node(int cores, double memoryGiB) {}
@@ -217,44 +217,28 @@ public final class ExecutorSizing {
   }
 
   /**
-   * Parses, computes and prints; returns the exit status (0, or 2 for a bad argument, with the
-   * message and the usage on {@code err}). No Spark session: {@code Examples.run} would start one.
+   * The report for parsed arguments; an impossible combination (more cores per executor than a node
+   * has) is a usage error.
    */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  static String report(ExampleArgs.Parsed opts) {
+    Node node = new Node(opts.getInt("node-cores"), opts.getDouble("node-memory-gib"));
+    Choices choices =
+        new Choices(
+            opts.getInt("cores-per-executor"),
+            opts.getInt("reserved-cores"),
+            opts.getDouble("reserved-memory-gib"),
+            opts.getDouble("overhead-factor"),
+            opts.getLong("min-overhead-mib"));
+    int nodes = opts.getInt("nodes");
     try {
-      ExampleArgs.Parsed opts = ARGS.parse(args);
-      Node node = new Node(opts.getInt("node-cores"), opts.getDouble("node-memory-gib"));
-      Choices choices =
-          new Choices(
-              opts.getInt("cores-per-executor"),
-              opts.getInt("reserved-cores"),
-              opts.getDouble("reserved-memory-gib"),
-              opts.getDouble("overhead-factor"),
-              opts.getLong("min-overhead-mib"));
-      int nodes = opts.getInt("nodes");
-      Plan plan;
-      try {
-        plan = plan(node, nodes, choices);
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage(), ARGS.usage());
-      }
-      out.print(describe(node, nodes, choices, plan));
-      return 0;
-    } catch (UsageException e) {
-      if (e.helpRequested()) {
-        out.print(e.usage());
-        return 0;
-      }
-      err.println("error: " + e.getMessage());
-      err.print(e.usage());
-      return 2;
+      return describe(node, nodes, choices, plan(node, nodes, choices));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), ARGS.usage());
     }
   }
 
+  /** No Spark session: {@code Examples.runTool} parses, reports usage errors and exits. */
   public static void main(String[] args) {
-    int status = run(args, System.out, System.err);
-    if (status != 0) {
-      System.exit(status);
-    }
+    Examples.runTool(args, ARGS, opts -> System.out.print(report(opts)));
   }
 }

@@ -3,6 +3,7 @@ package dev.advancedspark.part3.sizing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.advancedspark.common.Examples;
 import dev.advancedspark.part3.sizing.ExecutorSizing.Choices;
 import dev.advancedspark.part3.sizing.ExecutorSizing.Node;
 import dev.advancedspark.part3.sizing.ExecutorSizing.Plan;
@@ -136,14 +137,21 @@ class ExecutorSizingTest {
 
   private record Output(int status, String out, String err) {}
 
+  /** Runs the real main with its exit captured (no Spark is started). */
   private static Output run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        ExecutorSizing.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    int status;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      status = Examples.exitStatusOf(() -> ExecutorSizing.main(args), false);
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
     return new Output(
         status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

@@ -1,0 +1,18 @@
+package dev.advancedspark.part2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.advancedspark.common.testkit.BadArguments;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every example of this module, run through the launcher with a wrong flag, a non-positive count
+ * and a missing input path, exits with status 2 and one error line before Spark starts.
+ */
+class BadArgumentsTest {
+
+  @Test
+  void everyExampleAnswersBadArgumentsWithAUsageErrorBeforeSparkStarts() {
+    assertThat(BadArguments.checkEveryExampleOf("part2-dataframes")).isGreaterThan(10);
+  }
+}
