@@ -183,7 +183,7 @@ public final class CollectSafelyExample {
           + " driver really needs all rows.";
 
   /**
-   * What the example prints.
+   * What the safe ways cost.
    *
    * @param rows rows of the result
    * @param partitions its partitions
@@ -192,7 +192,6 @@ public final class CollectSafelyExample {
    * @param aggregate the one row that aggregating first sends to the driver
    * @param streamed what {@code toLocalIterator} cost
    * @param written what writing it out did
-   * @param collected what {@code collect()} cost, or null when skipped
    */
   public record Report(
       long rows,
@@ -201,33 +200,34 @@ public final class CollectSafelyExample {
       long limit,
       Row aggregate,
       Fetch streamed,
-      RunMetrics written,
-      Fetch collected) {}
+      RunMetrics written) {}
+
+  /** The three safe ways to get {@code ds} out: aggregate first, stream, write out. */
+  public static Report compare(SparkSession spark, Dataset<Row> ds, long rows, Path outputDir) {
+    return new Report(
+        rows,
+        ds.rdd().getNumPartitions(),
+        estimatedBytes(ds),
+        maxResultSize(spark),
+        aggregateFirst(ds),
+        viaLocalIterator(spark, ds, r -> {}),
+        writeOut(spark, ds, outputDir));
+  }
 
   /**
-   * The four ways to get a result of {@code rows} rows, and {@code collect()} done the {@code mode}
-   * way ({@code checked}, {@code raw} or {@code skip}).
+   * {@code collect()} done the {@code mode} way ({@code checked} or {@code raw}); above the limit
+   * it fails with a one-line message (after the safe ways have been printed).
    */
-  public static Report compare(
-      SparkSession spark, long rows, int partitions, String mode, Path outputDir) {
-    Dataset<Row> ds = result(spark, rows, partitions);
+  public static Fetch collect(SparkSession spark, Dataset<Row> ds, String mode) {
     long limit = maxResultSize(spark);
-    Row agg = aggregateFirst(ds);
-    Fetch streamed = viaLocalIterator(spark, ds, r -> {});
-    RunMetrics written = writeOut(spark, ds, outputDir);
-    Fetch collected = null;
-    if (!mode.equals("skip")) {
-      long[] fetched = {0};
-      ResultFetchListener l =
-          ResultFetchListener.around(
-              spark.sparkContext(),
-              () ->
-                  fetched[0] =
-                      (mode.equals("raw") ? collectRaw(ds) : collectChecked(ds, limit)).size());
-      collected = new Fetch(fetched[0], l.jobs());
-    }
-    return new Report(
-        rows, partitions, estimatedBytes(ds), limit, agg, streamed, written, collected);
+    long[] fetched = {0};
+    ResultFetchListener l =
+        ResultFetchListener.around(
+            spark.sparkContext(),
+            () ->
+                fetched[0] =
+                    (mode.equals("raw") ? collectRaw(ds) : collectChecked(ds, limit)).size());
+    return new Fetch(fetched[0], l.jobs());
   }
 
   public static void main(String[] args) {
@@ -235,13 +235,10 @@ public final class CollectSafelyExample {
         args,
         ARGS,
         (spark, opts) -> {
+          Dataset<Row> ds = result(spark, opts.getLong("rows"), opts.getInt("partitions"));
           Report r =
               compare(
-                  spark,
-                  opts.getLong("rows"),
-                  opts.getInt("partitions"),
-                  opts.get("collect"),
-                  SparkSessions.TARGET.resolve("collect-safely"));
+                  spark, ds, opts.getLong("rows"), SparkSessions.TARGET.resolve("collect-safely"));
           System.out.printf(
               "result: %,d rows in %d partitions, Spark estimates %s; %s = %s%n",
               r.rows(),
@@ -264,8 +261,8 @@ public final class CollectSafelyExample {
           System.out.printf(
               "write out:        %s written by %d tasks, nothing to the driver%n",
               RunMetrics.bytes(r.written().outputBytes()), r.written().tasks());
-          Fetch c = r.collected();
-          if (c != null) {
+          if (!opts.get("collect").equals("skip")) {
+            Fetch c = collect(spark, ds, opts.get("collect"));
             System.out.printf(
                 "collect():        %,d rows in %d job of %d tasks, %s at once in the driver%n",
                 c.rows(),

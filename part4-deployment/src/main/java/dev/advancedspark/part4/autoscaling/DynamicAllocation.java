@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -62,7 +63,8 @@ public final class DynamicAllocation {
    * @param executorsAtStart executors registered before the job (the minimum)
    * @param addedDuringJob executors the driver added while the job ran
    * @param peakExecutors the most executors registered at once
-   * @param removedAfterJob executors released once idle
+   * @param removed executors released once idle (during the job's last stage, or after it: an
+   *     executor with no task left is idle even while other tasks of the job run)
    * @param executorsAtEnd executors left after the release
    * @param events the executor events, in order
    */
@@ -71,7 +73,7 @@ public final class DynamicAllocation {
       int executorsAtStart,
       int addedDuringJob,
       int peakExecutors,
-      int removedAfterJob,
+      int removed,
       int executorsAtEnd,
       List<String> events) {}
 
@@ -110,12 +112,18 @@ public final class DynamicAllocation {
       int added = recorder.added.size();
       await(
           () -> executors(sc) <= min, timeout, "idle executors to be released down to " + min, sc);
+      // The status tracker can see the release before the listener bus has delivered its event.
+      try {
+        sc.sc().listenerBus().waitUntilEmpty(timeout.toMillis());
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("The listener bus did not drain within " + timeout, e);
+      }
       return new Report(
           result,
           atStart,
           added,
           recorder.peak(atStart),
-          recorder.removedAfterJob(),
+          recorder.removed(),
           executors(sc),
           List.copyOf(recorder.events));
     } finally {
@@ -181,7 +189,7 @@ public final class DynamicAllocation {
     }
 
     volatile boolean jobEnded;
-    volatile int removedAfterJobEnd;
+    volatile int removedCount;
 
     @Override
     public void onExecutorAdded(SparkListenerExecutorAdded e) {
@@ -196,9 +204,7 @@ public final class DynamicAllocation {
 
     @Override
     public void onExecutorRemoved(SparkListenerExecutorRemoved e) {
-      if (jobEnded) {
-        removedAfterJobEnd++;
-      }
+      removedCount++;
       events.add(
           (jobEnded ? "after job: " : "during job: ")
               + "removed executor "
@@ -214,8 +220,8 @@ public final class DynamicAllocation {
       events.add("job " + jobEnd.jobId() + " ended");
     }
 
-    int removedAfterJob() {
-      return removedAfterJobEnd;
+    int removed() {
+      return removedCount;
     }
 
     /** The most executors at once: the start count plus adds, minus removes, in event order. */

@@ -44,4 +44,23 @@ class AppJarIT {
     assertThat(AppJarRules.classesUnder(JAR, "org/apache/spark/")).isEmpty();
     assertThat(AppJarRules.classesUnder(JAR, "scala/")).isEmpty();
   }
+
+  @Test
+  void aJarWithSparksClassesInsideFailsTheFirstRule() {
+    // given a jar full of Spark classes, as a fat jar without `provided` would be: spark-sql itself
+    Path sparkSql =
+        SparkSubmitProcess.clusterProvidedJars(System.getProperty("java.class.path")).stream()
+            .filter(p -> p.getFileName().toString().startsWith("spark-sql_"))
+            .findFirst()
+            .orElseThrow();
+
+    // when it is checked as an application jar
+    List<AppJarRules.Violation> violations = AppJarRules.check(sparkSql, List.of());
+
+    // then the Spark rule fires, for thousands of classes
+    assertThat(violations)
+        .singleElement()
+        .satisfies(v -> assertThat(v.rule()).startsWith("bundles Spark or Scala classes"))
+        .satisfies(v -> assertThat(v.count()).isGreaterThan(1_000));
+  }
 }

@@ -78,10 +78,14 @@ public final class QualityGate {
     return this;
   }
 
-  /** Every non-null {@code column} must appear in {@code reference}'s {@code referenceColumn}. */
-  public QualityGate references(String column, Dataset<Row> reference, String referenceColumn) {
+  /**
+   * Every non-null {@code column} must appear in {@code reference}'s {@code referenceColumn};
+   * {@code referenceName} names the reference in the rule ("customer_id exists in customers").
+   */
+  public QualityGate references(
+      String column, String referenceName, Dataset<Row> reference, String referenceColumn) {
     String alias = "__ref_" + references.size();
-    references.add(new String[] {column, alias, referenceColumn});
+    references.add(new String[] {column, alias, referenceName});
     referenceData.put(alias, reference.select(col(referenceColumn).as(alias)).distinct());
     return this;
   }
@@ -162,7 +166,7 @@ public final class QualityGate {
         .notNull("customer_id")
         .between("amount", 0, 10_000)
         .unique("order_id")
-        .references("customer_id", customers, "customer_id");
+        .references("customer_id", "customers", customers, "customer_id");
   }
 
   public static void main(String[] args) {

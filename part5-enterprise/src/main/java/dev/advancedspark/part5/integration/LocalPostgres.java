@@ -46,7 +46,7 @@ public final class LocalPostgres implements AutoCloseable {
 
   private static final String UNPRIVILEGED = "nobody";
   private static final java.util.regex.Pattern STATEMENT =
-      java.util.regex.Pattern.compile("LOG:  (?:statement|execute [^:]*): (.*)$");
+      java.util.regex.Pattern.compile("LOG:  (?:statement|execute (?!fetch from)[^:]*): (.*)$");
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private final Path dir;

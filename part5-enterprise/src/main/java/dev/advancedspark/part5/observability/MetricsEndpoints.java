@@ -30,7 +30,8 @@ import org.apache.spark.sql.SparkSession;
  *       sink ({@code spark.metrics.conf.*.sink.prometheusServlet.*}): driver gauges, counters and
  *       timers (DAGScheduler, BlockManager, JVM, executor metrics).
  *   <li>{@code /metrics/executors/prometheus}: one series per executor ({@code
- *       spark.ui.prometheus.enabled}, on by default since 3.0 was "experimental"; set it).
+ *       spark.ui.prometheus.enabled}, an internal setting whose default is true in 4.2; set here so
+ *       the intent is visible).
  * </ul>
  *
  * Both live on the UI port: a UI switched off has no endpoint, and a UI port open to a network
@@ -76,6 +77,9 @@ public final class MetricsEndpoints {
     conf.put("spark.metrics.conf.*.sink.csv.unit", "seconds");
     conf.put("spark.metrics.conf.*.sink.csv.directory", csvDir.toAbsolutePath().toString());
     conf.put("spark.metrics.appStatusSource.enabled", "true"); // job/stage/task counters
+    // Series names start with the namespace, by default the application id, which changes every
+    // run (metrics_local_1795984525519_driver_...): name them after the app instead.
+    conf.put("spark.metrics.namespace", "${spark.app.name}");
     return conf;
   }
 

@@ -79,8 +79,14 @@ public final class RpcAuthProbe {
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().get();
-      return new Result(false, msg + (root == e ? "" : " (" + root + ")"));
+      // First lines only: the server sends its own stack trace inside the error message.
+      String msg = firstLine(e.getMessage() == null ? e.toString() : e.getMessage());
+      String rootMsg = firstLine(root.toString());
+      return new Result(false, msg.contains(rootMsg) ? msg : msg + " (" + rootMsg + ")");
     }
+  }
+
+  private static String firstLine(String s) {
+    return s.lines().findFirst().orElse("").strip();
   }
 }

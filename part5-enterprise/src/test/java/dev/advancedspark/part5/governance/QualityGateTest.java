@@ -31,7 +31,7 @@ class QualityGateTest {
     List<Row> held = r.quarantined().orderBy("order_id", "amount").collectAsList();
     assertThat(held.get(0).getList(3)).containsExactly("customer_id is not null");
     assertThat(held.get(1).getList(3)).containsExactly("amount in [0.0, 10000.0]");
-    assertThat(held.get(2).getList(3)).containsExactly("customer_id exists in customer_id");
+    assertThat(held.get(2).getList(3)).containsExactly("customer_id exists in customers");
     assertThat(held.get(3).getList(3)).containsExactly("order_id is unique");
     assertThat(held.get(4).getList(3))
         .containsExactly("amount in [0.0, 10000.0]", "order_id is unique");
@@ -42,7 +42,7 @@ class QualityGateTest {
                 "customer_id is not null", 1L,
                 "amount in [0.0, 10000.0]", 2L,
                 "order_id is unique", 2L,
-                "customer_id exists in customer_id", 1L));
+                "customer_id exists in customers", 1L));
   }
 
   @Test

@@ -83,6 +83,10 @@ class ObservabilityTest {
               assertThat(s.value()).isGreaterThanOrEqualTo(1);
             });
     assertThat(driverSamples).anySatisfy(s -> assertThat(s.name()).contains("DAGScheduler"));
+    // and named after the application, not its run-specific id
+    assertThat(driverSamples)
+        .anySatisfy(s -> assertThat(s.name()).startsWith("metrics_observability_driver_"))
+        .noneMatch(s -> s.name().contains("_local_"));
     // the executors' page: one series per executor ("driver" in local mode), tasks completed
     assertThat(executorSamples)
         .anySatisfy(
