@@ -60,7 +60,7 @@ class ExampleLauncherTest {
                 .toURI());
     java.nio.file.Path marked =
         classes.resolve("dev/advancedspark/common/examples/EnvironmentCheckExample.class");
-    java.nio.file.Path unmarked = classes.resolve("dev/advancedspark/common/ExampleLauncher.class");
+    java.nio.file.Path unmarked = classes.resolve("dev/advancedspark/common/SqlConfs.class");
 
     assertThat(ExampleLauncher.isMarked(marked)).isTrue();
     assertThat(ExampleLauncher.isMarked(unmarked)).isFalse();
