@@ -195,7 +195,10 @@ public final class ExampleArgs {
               "  --%-22s %s%s (default: %s)%n", o.name(), o.help(), allowed, o.defaultValue()));
     }
     if (sparkOptions) {
-      sb.append(String.format("  --%-22s %s%n", "master URL", "Spark master (default: local[*])"));
+      sb.append(
+          String.format(
+              "  --%-22s %s%n",
+              "master URL", "Spark master (default: spark-submit's, else local[*])"));
       sb.append(String.format("  --%-22s %s%n", "conf KEY=VALUE", "any Spark setting; repeatable"));
       sb.append(
           String.format(

@@ -45,8 +45,7 @@ public final class SparkSessions {
 
   /** A session for an example's {@code main}: local by default, a cluster when asked. */
   public static SparkSession forExample(Settings settings) {
-    String master =
-        resolveMaster(settings.master(), System.getProperty("spark.master"), settings.appName());
+    String master = resolveMaster(settings.master(), System.getProperty("spark.master"));
     Map<String, String> conf = new LinkedHashMap<>();
     if (master.startsWith("local")) {
       conf.putAll(localDefaults());
@@ -61,27 +60,20 @@ public final class SparkSessions {
   }
 
   /**
-   * The master of an example: {@code --master}, else {@link #DEFAULT_MASTER}. A master set outside
-   * the arguments ({@code spark-submit --master}, {@code -Dspark.master}) is not taken silently:
-   * when it differs, the example stops and says to pass {@code --master}, rather than running on
-   * another cluster than the reader believes.
+   * The master of an example: {@code --master}; else the master that {@code spark-submit} chose
+   * ({@code spark-submit --master X} hands it to the driver JVM as the {@code spark.master} system
+   * property, in client and in cluster deploy mode); else {@link #DEFAULT_MASTER}. An example jar
+   * submitted with {@code spark-submit} therefore runs where spark-submit sent it, as any Spark job
+   * does (Part 4's {@code SparkSubmitIT} runs one in both deploy modes).
    *
    * @param requested {@code --master}, or null
-   * @param setElsewhere the {@code spark.master} system property, or null
+   * @param setBySubmit the {@code spark.master} system property, or null
    */
-  static String resolveMaster(String requested, String setElsewhere, String appName) {
-    String master = requested != null ? requested : DEFAULT_MASTER;
-    if (requested == null && setElsewhere != null && !setElsewhere.equals(master)) {
-      throw UsageException.problem(
-          "spark.master is set to '"
-              + setElsewhere
-              + "' outside the arguments (spark-submit --master or -Dspark.master), but "
-              + appName
-              + " takes its master from its own arguments: add '--master "
-              + setElsewhere
-              + "' after the class or jar name.");
+  static String resolveMaster(String requested, String setBySubmit) {
+    if (requested != null) {
+      return requested;
     }
-    return master;
+    return setBySubmit != null && !setBySubmit.isBlank() ? setBySubmit : DEFAULT_MASTER;
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.advancedspark.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,21 +10,20 @@ class SparkSessionsTest {
 
   @Test
   void theMasterComesFromTheArgumentsOrIsLocal() {
-    assertThat(SparkSessions.resolveMaster(null, null, "Demo")).isEqualTo("local[*]");
-    assertThat(SparkSessions.resolveMaster("spark://h:7077", null, "Demo"))
-        .isEqualTo("spark://h:7077");
+    assertThat(SparkSessions.resolveMaster(null, null)).isEqualTo("local[*]");
+    assertThat(SparkSessions.resolveMaster("spark://h:7077", null)).isEqualTo("spark://h:7077");
     // --master wins over whatever else is set
-    assertThat(SparkSessions.resolveMaster("local[2]", "yarn", "Demo")).isEqualTo("local[2]");
+    assertThat(SparkSessions.resolveMaster("local[2]", "yarn")).isEqualTo("local[2]");
     // spark-submit's default (local[*]) agrees with ours: nothing to say
-    assertThat(SparkSessions.resolveMaster(null, "local[*]", "Demo")).isEqualTo("local[*]");
+    assertThat(SparkSessions.resolveMaster(null, "local[*]")).isEqualTo("local[*]");
   }
 
   @Test
-  void aMasterSetOnlyOutsideTheArgumentsIsRefusedNotSilentlyIgnored() {
-    assertThatThrownBy(() -> SparkSessions.resolveMaster(null, "yarn", "Demo"))
-        .isInstanceOf(UsageException.class)
-        .hasMessageContaining("spark.master is set to 'yarn'")
-        .hasMessageContaining("add '--master yarn'");
+  void withoutMasterTheMasterSparkSubmitChoseIsUsed() {
+    // spark-submit --master yarn ... passes spark.master to the driver JVM as a system property
+    assertThat(SparkSessions.resolveMaster(null, "yarn")).isEqualTo("yarn");
+    assertThat(SparkSessions.resolveMaster(null, "spark://h:7077")).isEqualTo("spark://h:7077");
+    assertThat(SparkSessions.resolveMaster(null, " ")).isEqualTo("local[*]");
   }
 
   @Test

@@ -49,8 +49,8 @@ public final class BroadcastLimitsExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("BroadcastLimitsExample")
-          .option("customers", "200000", "rows of the small (dimension) side")
-          .option("rows", "1000000", "orders (the large side)");
+          .count("customers", "200000", "rows of the small (dimension) side")
+          .count("rows", "1000000", "orders (the large side)");
 
   private BroadcastLimitsExample() {}
 

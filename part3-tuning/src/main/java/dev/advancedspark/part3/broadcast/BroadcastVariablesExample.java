@@ -73,8 +73,8 @@ public final class BroadcastVariablesExample {
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("BroadcastVariablesExample")
           .option("lookup", "200000", "entries in the lookup map (customer id -> segment)")
-          .option("rows", "1000000", "orders looked up")
-          .option("partitions", "4", "partitions (tasks) of the orders");
+          .count("rows", "1000000", "orders looked up")
+          .count("partitions", "4", "partitions (tasks) of the orders");
 
   /**
    * What one way of shipping the lookup cost.

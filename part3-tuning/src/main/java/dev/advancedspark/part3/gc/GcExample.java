@@ -53,7 +53,7 @@ public final class GcExample {
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("GcExample")
           .option("orders", "2000000", "orders aggregated per customer")
-          .option("partitions", "4", "partitions (tasks) of the input");
+          .count("partitions", "4", "partitions (tasks) of the input");
 
   /**
    * What one version of the job cost.

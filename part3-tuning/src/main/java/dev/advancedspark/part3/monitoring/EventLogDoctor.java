@@ -1,6 +1,7 @@
 package dev.advancedspark.part3.monitoring;
 
 import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import dev.advancedspark.part3.monitoring.SparkDoctor.Diagnosis;
@@ -51,10 +52,17 @@ public final class EventLogDoctor {
   private EventLogDoctor() {}
 
   public static void main(String[] args) {
-    int status = run(args, System.out, System.err);
-    if (status != 0) {
-      System.exit(status);
-    }
+    // runTool parses (and, for the bad-arguments test, stops there); run() reports every other
+    // bad input as one line with status 2.
+    Examples.runTool(
+        args,
+        ARGS,
+        opts -> {
+          int status = run(args, System.out, System.err);
+          if (status != 0) {
+            Examples.exit(status);
+          }
+        });
   }
 
   /** Reads, diagnoses and prints; returns 0, or 2 with a one-line message for bad input. */

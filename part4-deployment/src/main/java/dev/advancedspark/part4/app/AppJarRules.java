@@ -1,6 +1,7 @@
 package dev.advancedspark.part4.app;
 
 import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import java.io.File;
@@ -199,7 +200,7 @@ public final class AppJarRules {
   public static void main(String[] args) {
     int status = run(args, System.out, System.err);
     if (status != 0) {
-      System.exit(status);
+      Examples.exit(status);
     }
   }
 }

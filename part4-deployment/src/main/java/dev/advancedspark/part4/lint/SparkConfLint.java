@@ -1,6 +1,7 @@
 package dev.advancedspark.part4.lint;
 
 import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.memory.SparkMemoryRules;
@@ -504,7 +505,7 @@ public final class SparkConfLint {
   public static void main(String[] args) {
     int status = run(args, System.out, System.err);
     if (status != 0) {
-      System.exit(status);
+      Examples.exit(status);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SparkSessions;
 import dev.advancedspark.common.UsageException;
@@ -265,7 +266,7 @@ public final class JdbcExample {
   public static void main(String[] args) {
     int status = run(args);
     if (status != 0) {
-      System.exit(status);
+      Examples.exit(status);
     }
   }
 }

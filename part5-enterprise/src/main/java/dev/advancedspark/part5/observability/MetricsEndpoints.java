@@ -1,6 +1,7 @@
 package dev.advancedspark.part5.observability;
 
 import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import java.io.IOException;
@@ -149,7 +150,7 @@ public final class MetricsEndpoints {
     } catch (UsageException e) {
       System.err.println(e.getMessage());
       System.err.print(e.usage());
-      System.exit(e.helpRequested() ? 0 : 2);
+      Examples.exit(e.helpRequested() ? 0 : 2);
       return;
     }
     int port = freePort();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.cluster.StandaloneCluster;
@@ -274,7 +275,7 @@ public final class SecuredClusterExample {
   public static void main(String[] args) {
     int status = run(args);
     if (status != 0) {
-      System.exit(status);
+      Examples.exit(status);
     }
   }
 }

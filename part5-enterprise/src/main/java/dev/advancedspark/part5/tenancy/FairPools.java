@@ -1,6 +1,7 @@
 package dev.advancedspark.part5.tenancy;
 
 import dev.advancedspark.common.ExampleArgs;
+import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import java.io.IOException;
@@ -248,7 +249,7 @@ public final class FairPools {
     } catch (UsageException e) {
       System.err.println(e.getMessage());
       System.err.print(e.usage());
-      System.exit(e.helpRequested() ? 0 : 2);
+      Examples.exit(e.helpRequested() ? 0 : 2);
       return;
     }
     int slots = opts.getPositiveInt("slots");
