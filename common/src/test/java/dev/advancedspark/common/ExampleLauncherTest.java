@@ -59,7 +59,7 @@ class ExampleLauncherTest {
                 .toURI());
     java.nio.file.Path marked =
         classes.resolve("dev/advancedspark/common/EnvironmentCheckExample.class");
-    java.nio.file.Path unmarked = classes.resolve("dev/advancedspark/common/ExampleLauncher.class");
+    java.nio.file.Path unmarked = classes.resolve("dev/advancedspark/common/UsageException.class");
 
     assertThat(ExampleLauncher.isMarked(marked)).isTrue();
     assertThat(ExampleLauncher.isMarked(unmarked)).isFalse();
