@@ -158,7 +158,11 @@ public final class ExampleLauncher {
     }
   }
 
-  /** Whether a class file carries the {@link RunnableExample} annotation, without loading it. */
+  /**
+   * Whether a class file mentions the {@link RunnableExample} annotation type, without loading it:
+   * a cheap test, used only for classes that failed to load (the launcher itself, which reads the
+   * annotation, also matches).
+   */
   static boolean isMarked(Path classFile) {
     try {
       String bytes = new String(Files.readAllBytes(classFile), StandardCharsets.ISO_8859_1);

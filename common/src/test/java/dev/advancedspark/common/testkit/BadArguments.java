@@ -37,10 +37,21 @@ public final class BadArguments {
 
   private BadArguments() {}
 
-  /** The examples of {@code module} (its {@code target/classes}) on this JVM's class path. */
+  /**
+   * The class path the launcher searches: the module's own {@code target/classes} (the working
+   * directory of a Maven test run is the module's folder), then this JVM's class path.
+   */
+  static String classPath() {
+    return Path.of("target", "classes").toAbsolutePath()
+        + java.io.File.pathSeparator
+        + System.getProperty("java.class.path");
+  }
+
+  /** The examples of {@code module} (its {@code target/classes}). */
   public static List<ExampleLauncher.Entry> examplesOf(String module) {
-    return ExampleLauncher.catalog(System.getProperty("java.class.path")).stream()
+    return ExampleLauncher.catalog(classPath()).stream()
         .filter(e -> e.module().equals(module))
+        .distinct()
         .toList();
   }
 
@@ -73,10 +84,7 @@ public final class BadArguments {
       System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
       int exit =
           Examples.exitStatusOf(
-              () ->
-                  status[0] =
-                      ExampleLauncher.launch(launcherArgs, System.getProperty("java.class.path")),
-              true);
+              () -> status[0] = ExampleLauncher.launch(launcherArgs, classPath()), true);
       status[0] = exit != 0 ? exit : status[0];
     } finally {
       System.setOut(out);
@@ -142,7 +150,10 @@ public final class BadArguments {
               .as(describe(o) + ": one error line, then only the usage")
               .isTrue();
         }
-        softly.assertThat(o.err()).as(describe(o)).doesNotContain("\tat ", "Exception");
+        softly
+            .assertThat(o.err())
+            .as(describe(o))
+            .doesNotContain("\tat ", "Exception", "no example named");
       }
     }
     softly.assertAll();
