@@ -196,6 +196,7 @@ public final class EventTimeWindowsExample {
           try {
             String bootstrap = opts.get("bootstrap");
             if (bootstrap.isEmpty()) {
+              OutputDirs.clear(Path.of(opts.get("out")));
               ownBroker = KafkaBroker.start(Path.of("target/part5/kafka-broker-windows"));
               bootstrap = ownBroker.bootstrapServers();
               ownBroker.createTopic(opts.get("topic"), 2);

@@ -37,7 +37,7 @@ import org.apache.spark.sql.types.DataTypes;
  * the replay appends the events a second time and adds the totals twice.
  *
  * <pre>
- * bin/run-example ExactlyOnceKafkaToDelta                 # starts its own broker, 20,000 events
+ * bin/run-example ExactlyOnceKafkaToDelta                 # own broker, 20,000 events, fresh tables
  * bin/run-example ExactlyOnceKafkaToDelta --events 100k --max-offsets 10k
  * bin/run-example ExactlyOnceKafkaToDelta --bootstrap 127.0.0.1:9092 --topic events --produce 0
  * </pre>
@@ -297,6 +297,9 @@ public final class ExactlyOnceKafkaToDelta {
           try {
             String bootstrap = opts.get("bootstrap");
             if (bootstrap.isEmpty()) {
+              // A new broker has a new topic: an old checkpoint's offsets would not match it.
+              OutputDirs.clear(Path.of(opts.get("table")));
+              OutputDirs.clear(checkpoint);
               ownBroker = KafkaBroker.start(Path.of("target/part5/kafka-broker"));
               bootstrap = ownBroker.bootstrapServers();
               ownBroker.createTopic(opts.get("topic"), 2);

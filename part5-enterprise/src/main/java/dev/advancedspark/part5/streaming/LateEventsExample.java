@@ -121,6 +121,7 @@ public final class LateEventsExample {
         ARGS,
         "LateEventsExample",
         (spark, opts) -> {
+          OutputDirs.clear(Path.of(opts.get("out")));
           try (KafkaBroker kafka = KafkaBroker.start(Path.of("target/part5/kafka-broker-late"))) {
             kafka.createTopic("late", 1);
             Job job = new Job(kafka.bootstrapServers(), "late", Path.of(opts.get("out")));

@@ -152,6 +152,7 @@ public final class StateGrowthExample {
           long events = opts.getPositiveLong("events");
           long perBatch = opts.getPositiveLong("per-batch");
           Path out = Path.of(opts.get("out"));
+          OutputDirs.clear(out);
           try (KafkaBroker kafka = KafkaBroker.start(Path.of("target/part5/kafka-broker-state"))) {
             kafka.createTopic("state", 2);
             kafka.send("state", StreamEvents.records(0, events));
