@@ -1,5 +1,9 @@
 package dev.advancedspark.common.metrics;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
@@ -64,6 +68,28 @@ public final class Listeners {
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "Spark listener bus did not drain within " + DRAIN_TIMEOUT_MILLIS / 1000 + " s", e);
+    }
+  }
+
+  /**
+   * Waits, with a deadline, for a future that a listener completes from Spark's listener bus (an
+   * executor added or removed, a task started): the one way the examples and tests wait for an
+   * event, so that no wait is unbounded.
+   *
+   * @param what names the event in the message when the deadline passes
+   * @throws IllegalStateException on the deadline, an interrupt, or a future completed with an
+   *     error
+   */
+  public static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for " + what, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Failed while waiting for " + what, e.getCause());
     }
   }
 }

@@ -13,9 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
@@ -90,7 +87,8 @@ public final class ExecutorLoss {
         () -> {
           CompletableFuture<Measured<List<Row>>> running =
               CompletableFuture.supplyAsync(() -> MetricsCollector.measure(spark, job));
-          SparkListenerTaskStart first = await(recorder.firstStart, timeout, "a task to start");
+          SparkListenerTaskStart first =
+              Listeners.await(recorder.firstStart, timeout, "a task to start");
           String victimId = first.taskInfo().executorId();
           ExecutorProcess victim =
               cluster.executorProcesses(appId).stream()
@@ -102,8 +100,8 @@ public final class ExecutorLoss {
                               "No process found for executor " + victimId + " of " + appId));
           // kill -9: no shutdown hook, no goodbye to the driver; the worker sees its child exit.
           victim.process().destroyForcibly();
-          await(victim.process().onExit(), timeout, "executor " + victimId + " to exit");
-          Measured<List<Row>> result = await(running, timeout, "the job to finish");
+          Listeners.await(victim.process().onExit(), timeout, "executor " + victimId + " to exit");
+          Measured<List<Row>> result = Listeners.await(running, timeout, "the job to finish");
           return new Report(
               result.result(),
               victim,
@@ -112,19 +110,6 @@ public final class ExecutorLoss {
               Set.copyOf(recorder.removed),
               new ArrayList<>(recorder.ended));
         });
-  }
-
-  private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for " + what, e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("Failed while waiting for " + what, e.getCause());
-    }
   }
 
   /** Listener events arrive on Spark's listener bus thread: keep them in thread-safe holders. */

@@ -2,6 +2,7 @@ package dev.advancedspark.part4.spot;
 
 import dev.advancedspark.common.cluster.ExecutorProcess;
 import dev.advancedspark.common.cluster.StandaloneCluster;
+import dev.advancedspark.common.metrics.Listeners;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -168,8 +167,9 @@ public final class SpotDecommission {
       }
       // Decommissioned, the executor exits only once its blocks are migrated.
       SparkListenerExecutorRemoved gone =
-          await(removed, timeout, "executor " + victimId + " to go");
-      await(victim.process().onExit(), timeout, "executor " + victimId + "'s JVM to exit");
+          Listeners.await(removed, timeout, "executor " + victimId + " to go");
+      Listeners.await(
+          victim.process().onExit(), timeout, "executor " + victimId + "'s JVM to exit");
 
       drain(sc, timeout);
       int tasksBefore = recorder.tasks.size();
@@ -210,19 +210,6 @@ public final class SpotDecommission {
       sc.sc().listenerBus().waitUntilEmpty(timeout.toMillis());
     } catch (TimeoutException e) {
       throw new IllegalStateException("The listener bus did not drain within " + timeout, e);
-    }
-  }
-
-  private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for " + what, e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("Failed while waiting for " + what, e.getCause());
     }
   }
 
