@@ -1,5 +1,6 @@
 package dev.advancedspark.common;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
@@ -194,13 +195,23 @@ public final class Examples {
   }
 
   private static int report(UsageException e) {
+    return report(e, System.out, System.err);
+  }
+
+  /**
+   * Prints a usage error the way every example and tool does, and returns its exit status: the
+   * usage on {@code out} and 0 for {@code --help}; else one {@code error:} line, then the usage
+   * when it helps, on {@code err}, and 2. For tools whose {@code run} method takes its streams
+   * (tests).
+   */
+  public static int report(UsageException e, PrintStream out, PrintStream err) {
     if (e.helpRequested()) {
-      System.out.print(e.usage());
+      out.print(e.usage());
       return 0;
     }
-    System.err.println("error: " + e.getMessage());
+    err.println("error: " + e.getMessage());
     if (e.usage() != null) {
-      System.err.print(e.usage());
+      err.print(e.usage());
     }
     return 2;
   }

@@ -120,15 +120,7 @@ public final class EventLogDoctor {
       findings.forEach(out::println);
       return 0;
     } catch (UsageException e) {
-      if (e.helpRequested()) {
-        out.print(e.usage());
-        return 0;
-      }
-      err.println("error: " + e.getMessage());
-      if (e.usage() != null) {
-        err.print(e.usage());
-      }
-      return 2;
+      return Examples.report(e, out, err);
     } catch (RunEvents.NotAnEventLog e) {
       err.println("error: " + opts(args) + " is not a Spark event log: " + e.getMessage() + ".");
       return 2;

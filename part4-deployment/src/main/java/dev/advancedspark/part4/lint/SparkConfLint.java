@@ -490,15 +490,7 @@ public final class SparkConfLint {
       out.println(report.summary());
       return report.errors() > 0 ? 1 : 0;
     } catch (UsageException e) {
-      if (e.helpRequested()) {
-        out.print(e.usage());
-        return 0;
-      }
-      err.println("error: " + e.getMessage());
-      if (e.usage() != null) {
-        err.print(e.usage());
-      }
-      return 2;
+      return Examples.report(e, out, err);
     }
   }
 
