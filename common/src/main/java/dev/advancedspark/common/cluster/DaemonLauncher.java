@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -104,12 +105,34 @@ final class DaemonLauncher {
     p.setProperty("spark.port.maxRetries", "0");
     conf.forEach(p::setProperty);
     Path file = spec.workDir().resolve(name);
+    try {
+      // The file may carry spark.authenticate.secret: readable by its owner only, from creation on.
+      ownerOnly(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create " + file, e);
+    }
     try (var out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       p.store(out, "Written by StandaloneCluster");
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + file, e);
     }
     return file;
+  }
+
+  /** Creates {@code file} empty with mode 600 where the file system has POSIX permissions. */
+  static void ownerOnly(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } else {
+      Files.createFile(file);
+    }
+  }
+
+  /** The daemons' properties files (master, worker), for checks. */
+  List<Path> propertiesFiles() {
+    return List.of(masterProps, workerProps);
   }
 
   private Process launch(String mainClass, List<String> args, Path log) {
