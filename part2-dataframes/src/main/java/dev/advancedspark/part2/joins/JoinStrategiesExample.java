@@ -68,8 +68,11 @@ public final class JoinStrategiesExample {
       ExampleArgs.forExample("JoinStrategiesExample")
           .count("rows", "200000", "generated orders")
           .count("customers", "10000", "generated customers")
-          .count("bands", "2000", "amount bands in the range join")
-          .count("band-orders", "200000", "orders in the range join (nested loop: keep it modest)");
+          .count("bands", "200", "amount bands in the range join")
+          .count(
+              "band-orders",
+              "20000",
+              "orders in the range join (nested loop: orders x bands condition checks)");
 
   /** Order amounts lie in [1, 2000): the bands cover [0, 2000). */
   static final double MAX_AMOUNT = 2000.0;
