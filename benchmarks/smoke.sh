@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Smoke mode: runs every benchmark of benchmarks.jar once on tiny data (20,000 rows, 4 lineage steps), one
+# Smoke mode: runs every benchmark of benchmarks.jar once on tiny data (20,000 rows, 4 lineage steps,
+# 300,000 rows for the spill suite, which must spill), one
 # iteration, no warm-up, in this JVM (-f 0) with one SparkContext reused across trials, so that
 # a broken case (a set-up check, a missing data source in the shaded jar, a Kryo registration)
 # fails CI. The figures it prints mean nothing.
@@ -20,5 +21,5 @@ fi
 read -r -a FLAGS <<< "$(java -cp "$JAR" dev.advancedspark.benchmarks.JvmFlags)"
 start=$(date +%s)
 java "${FLAGS[@]}" -Xmx3g -Dbench.reuseSession=true -jar "$JAR" \
-  -f 0 -wi 0 -i 1 -foe true -p rows=20000 -p steps=4 -rf json -rff target/jmh-smoke.json "$@"
+  -f 0 -wi 0 -i 1 -foe true -p rows=20000 -p steps=4 -p sortRows=300000 -rf json -rff target/jmh-smoke.json "$@"
 echo "Smoke run finished: every selected benchmark ran once in $(( $(date +%s) - start )) s."

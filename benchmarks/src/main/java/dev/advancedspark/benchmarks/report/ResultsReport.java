@@ -48,15 +48,20 @@ public final class ResultsReport {
 
   /** The variant parameter and baseline of each suite. */
   public static final Map<String, Baseline> BASELINES =
-      Map.of(
-          "JoinBenchmark", new Baseline("strategy", "SORT_MERGE"),
-          "ShufflePartitionsBenchmark", new Baseline("mode", "200"),
-          "RepartitionVsCoalesceBenchmark", new Baseline("op", "repartition"),
-          "ReduceByKeyBenchmark", new Baseline("op", "groupByKey"),
-          "CachingBenchmark", new Baseline("level", "NONE"),
-          "CheckpointBenchmark", new Baseline("mode", "none"),
-          "SerializationBenchmark", new Baseline("serializer", "java"),
-          "GroupByBenchmark", new Baseline("engine", "duckdb"));
+      Map.ofEntries(
+          Map.entry("JoinBenchmark", new Baseline("strategy", "SORT_MERGE")),
+          Map.entry("ShufflePartitionsBenchmark", new Baseline("mode", "200")),
+          Map.entry("RepartitionVsCoalesceBenchmark", new Baseline("op", "repartition")),
+          Map.entry("ReduceByKeyBenchmark", new Baseline("op", "groupByKey")),
+          Map.entry("CachingBenchmark", new Baseline("level", "NONE")),
+          Map.entry("CheckpointBenchmark", new Baseline("mode", "none")),
+          Map.entry("SerializationBenchmark", new Baseline("serializer", "java")),
+          Map.entry("GroupByBenchmark", new Baseline("engine", "duckdb")),
+          Map.entry("SkewJoinBenchmark", new Baseline("variant", "NONE")),
+          Map.entry("UdfBenchmark", new Baseline("predicate", "udf")),
+          Map.entry("FileFormatBenchmark", new Baseline("format", "CSV")),
+          Map.entry("SpillBenchmark", new Baseline("variant", "0.005x2")),
+          Map.entry("MemoryBandwidthBenchmark", new Baseline("threads", "1")));
 
   /** One JMH result: a benchmark method with one set of parameters. */
   public record Case(
