@@ -12,6 +12,9 @@ import dev.advancedspark.common.io.SparkFolders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +149,7 @@ public final class HistoryServerLauncher {
    */
   static int choosePort(Integer requested, int preferred, PrintStream out) {
     if (requested != null) {
-      if (!Ports.isFree(requested)) {
+      if (!bindable(requested)) {
         throw UsageException.problem(
             "Port "
                 + requested
@@ -155,12 +158,27 @@ public final class HistoryServerLauncher {
       }
       return requested;
     }
-    if (Ports.isFree(preferred)) {
+    if (bindable(preferred)) {
       return preferred;
     }
     int port = Ports.freePort();
     out.println("Port " + preferred + " is in use; using port " + port + " instead.");
     return port;
+  }
+
+  /**
+   * True when a server could bind {@code port} on 127.0.0.1 now, binding as Jetty does (with {@code
+   * SO_REUSEADDR}): a port whose last connections linger in TIME_WAIT, after a previous server, is
+   * free again.
+   */
+  static boolean bindable(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getByName(Ports.LOOPBACK), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -173,7 +191,7 @@ public final class HistoryServerLauncher {
    */
   public static HistoryServerProcess start(
       EventLogFolder folder, int port, Path workDir, Duration timeout) {
-    if (!Ports.isFree(port)) {
+    if (!bindable(port)) {
       throw new HistoryServerException(
           "Port " + port + " on 127.0.0.1 is in use: the History Server could not bind it.");
     }
