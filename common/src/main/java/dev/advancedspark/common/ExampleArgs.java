@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /**
  * Command-line arguments for an example: a few named options with defaults that work on a fresh
  * clone, plus the Spark options every example accepts ({@code --master}, {@code --conf k=v}, {@code
- * --event-log}).
+ * --event-log}, {@code --ui}, {@code --ui-wait SECONDS}).
  *
  * <p>Parsing never throws a stack trace at the reader: a bad argument raises {@link
  * UsageException}, whose message names the argument and ends with the usage text; {@link
@@ -187,7 +187,10 @@ public final class ExampleArgs {
     for (Option o : options.values()) {
       sb.append(" [--").append(o.name()).append(' ').append(o.name().toUpperCase()).append(']');
     }
-    sb.append(sparkOptions ? " [--master URL] [--conf KEY=VALUE]... [--event-log]\n" : "\n");
+    sb.append(
+        sparkOptions
+            ? " [--master URL] [--conf KEY=VALUE]... [--event-log] [--ui] [--ui-wait SECONDS]\n"
+            : "\n");
     for (Option o : options.values()) {
       String allowed = o.kind() == Kind.CHOICE ? " [" + String.join("|", o.choices()) + "]" : "";
       sb.append(
@@ -203,6 +206,15 @@ public final class ExampleArgs {
       sb.append(
           String.format(
               "  --%-22s %s%n", "event-log", "write Spark event logs to target/spark-events"));
+      sb.append(
+          String.format(
+              "  --%-22s %s%n",
+              "ui", "keep the Spark UI open on 127.0.0.1 after the run, until Enter is pressed"));
+      sb.append(
+          String.format(
+              "  --%-22s %s%n",
+              "ui-wait SECONDS",
+              "like --ui, but keep it open for SECONDS (0 or more) instead of waiting for Enter"));
     }
     sb.append(String.format("  --%-22s %s%n", "help", "print this text"));
     return sb.toString();
@@ -215,6 +227,8 @@ public final class ExampleArgs {
     Map<String, String> conf = new LinkedHashMap<>();
     String master = null;
     boolean eventLog = false;
+    boolean ui = false;
+    long uiWait = UI_WAIT_FOR_ENTER;
     List<String> rest = new ArrayList<>(List.of(args));
     for (int i = 0; i < rest.size(); i++) {
       String arg = rest.get(i);
@@ -232,12 +246,20 @@ public final class ExampleArgs {
         name = name.substring(0, eq);
       }
       boolean sparkOption =
-          name.equals("master") || name.equals("conf") || name.equals("event-log");
+          name.equals("master")
+              || name.equals("conf")
+              || name.equals("event-log")
+              || name.equals("ui")
+              || name.equals("ui-wait");
       if (!options.containsKey(name) && !(sparkOptions && sparkOption)) {
         throw new UsageException("Unknown option '--" + name + "'.", usage());
       }
       if (name.equals("event-log")) {
         eventLog = true;
+        continue;
+      }
+      if (name.equals("ui")) {
+        ui = true;
         continue;
       }
       String value = inlineValue;
@@ -249,6 +271,10 @@ public final class ExampleArgs {
       }
       switch (name) {
         case "master" -> master = value;
+        case "ui-wait" -> {
+          ui = true;
+          uiWait = parseUiWait(value, usage());
+        }
         case "conf" -> {
           int kv = value.indexOf('=');
           if (kv <= 0) {
@@ -263,7 +289,24 @@ public final class ExampleArgs {
     for (Option o : options.values()) {
       values.put(o.name(), check(o, values.get(o.name())));
     }
-    return new Parsed(this, values, master, conf, eventLog);
+    return new Parsed(this, values, master, conf, eventLog, ui, uiWait);
+  }
+
+  /** {@link Parsed#uiWaitSeconds()} when the example waits for Enter rather than a number of s. */
+  public static final long UI_WAIT_FOR_ENTER = -1;
+
+  private static long parseUiWait(String value, String usage) {
+    try {
+      long seconds = Long.parseLong(value.trim());
+      if (seconds >= 0) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException(
+        "Option '--ui-wait' must be a whole number of seconds, 0 or more, got '" + value + "'.",
+        usage);
   }
 
   /** Checks a typed option's value before any work starts; returns it normalized. */
@@ -323,18 +366,24 @@ public final class ExampleArgs {
     private final String master;
     private final Map<String, String> conf;
     private final boolean eventLog;
+    private final boolean ui;
+    private final long uiWait;
 
     private Parsed(
         ExampleArgs spec,
         Map<String, String> values,
         String master,
         Map<String, String> conf,
-        boolean eventLog) {
+        boolean eventLog,
+        boolean ui,
+        long uiWait) {
       this.spec = spec;
       this.values = values;
       this.master = master;
       this.conf = conf;
       this.eventLog = eventLog;
+      this.ui = ui;
+      this.uiWait = uiWait;
     }
 
     public String get(String name) {
@@ -444,9 +493,22 @@ public final class ExampleArgs {
       return eventLog;
     }
 
+    /** {@code --ui} or {@code --ui-wait}: the example keeps its Spark UI open after the run. */
+    public boolean ui() {
+      return ui;
+    }
+
+    /**
+     * How long {@code --ui-wait} keeps the UI open, in seconds; {@link #UI_WAIT_FOR_ENTER} for
+     * {@code --ui} (until Enter, or the end of standard input).
+     */
+    public long uiWaitSeconds() {
+      return uiWait;
+    }
+
     /** Session settings for {@link SparkSessions#forExample}. */
     public SparkSessions.Settings sessionSettings(String appName) {
-      return new SparkSessions.Settings(appName, master, conf, eventLog);
+      return new SparkSessions.Settings(appName, master, conf, eventLog, ui);
     }
 
     private static long parseScaled(String v) {

@@ -151,6 +151,9 @@ public final class Examples {
         return 0;
       }
       spark = SparkSessions.forExample(parsed.sessionSettings(appName));
+      if (parsed.ui()) {
+        announceUi(spark, System.out);
+      }
       body.accept(spark, parsed);
       return 0;
     } catch (UsageException e) {
@@ -177,8 +180,65 @@ public final class Examples {
       return 1;
     } finally {
       if (spark != null) {
+        if (parsed.ui()) {
+          // after a failure too: the UI's failed stage and its error are worth a look
+          keepUiOpen(spark, parsed.uiWaitSeconds(), System.out);
+        }
         spark.stop();
       }
+    }
+  }
+
+  /** Prints the live UI's URL (and a note when it listens beyond 127.0.0.1). */
+  private static void announceUi(SparkSession spark, PrintStream out) {
+    out.println("Spark UI: " + uiUrl(spark) + " (live while the example runs)");
+    String localIp = System.getenv("SPARK_LOCAL_IP");
+    if (!"127.0.0.1".equals(localIp)) {
+      out.println(
+          "note: SPARK_LOCAL_IP is "
+              + (localIp == null ? "unset" : "'" + localIp + "'")
+              + ", so Spark's UI listens on that address, not only on 127.0.0.1"
+              + " (bin/run-example sets SPARK_LOCAL_IP=127.0.0.1 for --ui).");
+    }
+  }
+
+  private static String uiUrl(SparkSession spark) {
+    scala.Option<String> url = spark.sparkContext().uiWebUrl();
+    return url.isDefined() ? url.get() : "(no UI: spark.ui.enabled=false was given)";
+  }
+
+  /**
+   * Keeps the session, and so its UI, until Enter (or the end of standard input) when {@code
+   * seconds} is {@link ExampleArgs#UI_WAIT_FOR_ENTER}, else for {@code seconds}; an interrupt ends
+   * the wait (Ctrl-C ends the JVM, and Spark's shutdown hook stops the session).
+   */
+  static void keepUiOpen(SparkSession spark, long seconds, PrintStream out) {
+    String url = uiUrl(spark);
+    if (seconds == ExampleArgs.UI_WAIT_FOR_ENTER) {
+      out.println("Spark UI open at " + url + ": press Enter to stop.");
+      out.flush();
+      try {
+        int c;
+        do {
+          c = System.in.read();
+        } while (c != -1 && c != '\n');
+        if (c == -1) {
+          out.println("Standard input is closed: stopping (use --ui-wait SECONDS instead).");
+        }
+      } catch (java.io.IOException e) {
+        out.println("Cannot read standard input (" + e.getMessage() + "): stopping.");
+      }
+      return;
+    }
+    out.println(
+        "Spark UI open at " + url + " for " + seconds + " s (Ctrl-C stops the example sooner).");
+    out.flush();
+    try {
+      Thread.sleep(java.util.concurrent.TimeUnit.SECONDS.toMillis(seconds));
+    } catch (InterruptedException e) {
+      // An interrupt means "stop waiting": the session is stopped next, which an interrupt flag
+      // left set would disturb.
+      out.println("Interrupted: stopping.");
     }
   }
 

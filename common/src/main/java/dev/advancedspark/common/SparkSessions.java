@@ -1,5 +1,6 @@
 package dev.advancedspark.common;
 
+import dev.advancedspark.common.cluster.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,11 +30,20 @@ public final class SparkSessions {
   /** The master of tests and benchmarks: two cores, as on a small CI runner. */
   public static final String SMALL_LOCAL_MASTER = "local[2]";
 
-  /** What an example was asked for on its command line. */
+  /**
+   * What an example was asked for on its command line.
+   *
+   * @param ui {@code --ui}: the Spark UI on a free 127.0.0.1 port (else the UI is off)
+   */
   public record Settings(
-      String appName, String master, Map<String, String> conf, boolean eventLog) {
+      String appName, String master, Map<String, String> conf, boolean eventLog, boolean ui) {
     public Settings {
       conf = Map.copyOf(conf);
+    }
+
+    /** Without the UI, as before {@code --ui} existed. */
+    public Settings(String appName, String master, Map<String, String> conf, boolean eventLog) {
+      this(appName, master, conf, eventLog, false);
     }
 
     public static Settings local(String appName) {
@@ -46,6 +56,17 @@ public final class SparkSessions {
   /** A session for an example's {@code main}: local by default, a cluster when asked. */
   public static SparkSession forExample(Settings settings) {
     String master = resolveMaster(settings.master(), System.getProperty("spark.master"));
+    return builder(settings.appName(), master, exampleConf(settings, master)).getOrCreate();
+  }
+
+  /**
+   * The settings {@link #forExample} starts a session with on {@code master}. The Spark UI is off
+   * unless {@code --ui} asked for it: then it is on a port that is free on 127.0.0.1 now (Spark
+   * moves to the next port if another process takes it first, and the URL it reports follows).
+   * Spark binds its UI to {@code SPARK_LOCAL_IP}, or to every interface when that variable is unset
+   * ({@code WebUI.bind} in Spark 4.2); {@code bin/run-example --ui} sets it to 127.0.0.1.
+   */
+  static Map<String, String> exampleConf(Settings settings, String master) {
     Map<String, String> conf = new LinkedHashMap<>();
     if (master.startsWith("local")) {
       conf.putAll(localDefaults());
@@ -55,8 +76,17 @@ public final class SparkSessions {
     if (settings.eventLog()) {
       conf.putAll(eventLogConf(TARGET.resolve("spark-events")));
     }
+    conf.putAll(uiConf(settings.ui()));
     conf.putAll(settings.conf());
-    return builder(settings.appName(), master, conf).getOrCreate();
+    return conf;
+  }
+
+  /** The UI settings of an example: off, or on a free loopback port. */
+  static Map<String, String> uiConf(boolean ui) {
+    if (!ui) {
+      return Map.of("spark.ui.enabled", "false");
+    }
+    return Map.of("spark.ui.enabled", "true", "spark.ui.port", String.valueOf(Ports.freePort()));
   }
 
   /**

@@ -3,6 +3,9 @@ package dev.advancedspark.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +116,51 @@ class ExampleArgsTest {
             (spark, opts) -> opts.getLong("rows"));
 
     assertThat(status).isEqualTo(2);
+  }
+
+  @Test
+  void theUiIsOffUnlessAskedForAndUiWaitTakesWholeSecondsFromZero() {
+    assertThat(spec.parse().ui()).isFalse();
+    assertThat(spec.parse("--ui").ui()).isTrue();
+    assertThat(spec.parse("--ui").uiWaitSeconds()).isEqualTo(ExampleArgs.UI_WAIT_FOR_ENTER);
+    // --ui-wait implies --ui
+    assertThat(spec.parse("--ui-wait", "0").ui()).isTrue();
+    assertThat(spec.parse("--ui-wait=30").uiWaitSeconds()).isEqualTo(30);
+    assertThat(spec.parse("--ui").sessionSettings("DemoExample").ui()).isTrue();
+    assertThat(spec.usage()).contains("[--ui] [--ui-wait SECONDS]", "--ui-wait SECONDS");
+    assertThat(ExampleArgs.forTool("Calculator").usage()).doesNotContain("--ui");
+
+    for (String bad : new String[] {"-1", "ten", "1.5", ""}) {
+      assertThatThrownBy(() -> spec.parse("--ui-wait=" + bad))
+          .isInstanceOf(UsageException.class)
+          .hasMessage(
+              "Option '--ui-wait' must be a whole number of seconds, 0 or more, got '"
+                  + bad
+                  + "'.");
+    }
+    assertThatThrownBy(() -> spec.parse("--ui-wait"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("Option '--ui-wait' needs a value.");
+  }
+
+  @Test
+  void aBadUiWaitExitsWithStatusTwoAndTheUsageBeforeAnySessionStarts() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int status;
+    try {
+      status =
+          Examples.runAndReport(
+              new String[] {"--ui-wait", "-5"}, spec, (spark, opts) -> opts.getLong("rows"));
+    } finally {
+      System.setErr(original);
+    }
+
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("error: Option '--ui-wait' must be a whole number of seconds")
+        .contains("Usage: bin/run-example DemoExample");
   }
 
   @Test

@@ -27,6 +27,26 @@ class SparkSessionsTest {
   }
 
   @Test
+  void anExampleHasNoUiUnlessAskedThenOneOnAFreeLoopbackPort() {
+    Map<String, String> off =
+        SparkSessions.exampleConf(SparkSessions.Settings.local("Demo"), "local[*]");
+    SparkSessions.Settings withUi = new SparkSessions.Settings("Demo", null, Map.of(), false, true);
+    Map<String, String> on = SparkSessions.exampleConf(withUi, "local[*]");
+
+    assertThat(off).containsEntry("spark.ui.enabled", "false").doesNotContainKey("spark.ui.port");
+    assertThat(on)
+        .containsEntry("spark.ui.enabled", "true")
+        .containsEntry("spark.driver.host", "127.0.0.1");
+    assertThat(Integer.parseInt(on.get("spark.ui.port"))).isBetween(1, 65535);
+    // --conf still wins
+    Map<String, String> forced =
+        SparkSessions.exampleConf(
+            new SparkSessions.Settings("Demo", null, Map.of("spark.ui.enabled", "true"), false),
+            "local[*]");
+    assertThat(forced).containsEntry("spark.ui.enabled", "true");
+  }
+
+  @Test
   void benchmarkAndClusterProfilesAreQuietLoopbackAndWriteUnderTheirFolder() {
     Path work = Path.of("target", "profile-test");
     Map<String, String> bench =

@@ -1,18 +1,14 @@
 package dev.advancedspark.common.cluster;
 
-import dev.advancedspark.common.BuildInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.spark.launcher.JavaModuleOptions;
 
 /**
  * Starts the Master and Worker JVMs of a {@link StandaloneCluster} from this JVM's class path: the
@@ -136,27 +132,10 @@ final class DaemonLauncher {
   }
 
   private Process launch(String mainClass, List<String> args, Path log) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx" + spec.daemonHeap());
-    // Daemons do little work: a small heap, the serial GC and the C1 compiler spare the 2 cores.
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.addAll(javaModuleOptions());
-    cmd.add("-Dlog4j2.configurationFile=" + log4jFile);
-    cmd.add("-cp");
-    cmd.add(spec.classPath());
-    cmd.add(ParentWatchdog.class.getName());
-    cmd.add(String.valueOf(ProcessHandle.current().pid()));
-    cmd.add(mainClass);
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    Map<String, String> env = pb.environment();
-    env.put("SPARK_HOME", spec.workDir().resolve("spark-home").toString());
-    env.put("SPARK_SCALA_VERSION", BuildInfo.scalaBinaryVersion());
-    env.put("SPARK_LOCAL_IP", StandaloneCluster.HOST);
-    env.put("JAVA_HOME", System.getProperty("java.home"));
-    env.remove("SPARK_CONF_DIR");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            SparkDaemons.command(spec.daemonHeap(), log4jFile, spec.classPath(), mainClass, args));
+    SparkDaemons.environment(pb.environment(), spec.workDir().resolve("spark-home"));
     pb.directory(spec.workDir().toFile());
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
@@ -165,12 +144,5 @@ final class DaemonLauncher {
     } catch (IOException e) {
       throw new StandaloneClusterException("Cannot start " + mainClass + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Spark's own list of the JVM flags it needs on Java 17+. */
-  static List<String> javaModuleOptions() {
-    return Arrays.stream(JavaModuleOptions.defaultModuleOptions().split("\\s+"))
-        .filter(s -> !s.isBlank())
-        .toList();
   }
 }

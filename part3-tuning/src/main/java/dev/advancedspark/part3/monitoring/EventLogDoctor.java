@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  * <pre>
  * bin/run-example BottleneckReportExample --rows 2M --skew hot:0.9 --event-log
  * bin/run-example EventLogDoctor --log target/spark-events/local-1767225600000.zstd
+ * bin/run-example EventLogDoctor --log ... --html target/doctor.html   # the same as a page with charts
  * </pre>
  *
  * Bad input is a one-line message and exit status 2: a missing path, a folder of several logs (it
@@ -45,7 +46,11 @@ public final class EventLogDoctor {
           .option(
               "thresholds",
               "default",
-              "default (production runs) or small (the tiny runs of this repository)");
+              "default (production runs) or small (the tiny runs of this repository)")
+          .option(
+              "html",
+              "",
+              "also write the report as a self-contained HTML page (inline SVG) to this file");
 
   private static final Pattern ROLLING_PART = Pattern.compile("events_(\\d+)_.*");
 
@@ -118,6 +123,12 @@ public final class EventLogDoctor {
         out.println("no findings");
       }
       findings.forEach(out::println);
+      if (!opts.get("html").isEmpty()) {
+        Path page =
+            RunReportPage.write(
+                Path.of(opts.get("html")), "Spark doctor: " + log.getFileName(), facts, findings);
+        out.println("report: " + page.toAbsolutePath());
+      }
       return 0;
     } catch (UsageException e) {
       return Examples.report(e, out, err);

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -99,6 +101,59 @@ class EventLogDoctorTest {
     assertThat(doctor("--log", zstd.toString(), "--thresholds", "small").out()).contains("SKEW:");
     assertThat(doctor("--log", rolling.toString(), "--thresholds", "small").out())
         .contains("SKEW:");
+  }
+
+  @Test
+  void theHtmlPageDrawsEveryStageAndTheSkewedTaskAsTheTallestBar() throws IOException {
+    Path log = write("html/local-5", skewedRun);
+    Path page = dir.resolve("html/report.html");
+
+    Result r = doctor("--log", log.toString(), "--thresholds", "small", "--html", page.toString());
+
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("report: " + page.toAbsolutePath());
+    String html = Files.readString(page);
+    RunFacts facts = RunEvents.parse(skewedRun);
+    List<Integer> stages =
+        facts.tasks().stream().map(RunFacts.TaskFact::stageId).distinct().toList();
+    // one duration chart and one records chart per stage, and nothing fetched from anywhere
+    assertThat(count(html, "<svg class=\"durations\"")).isEqualTo(stages.size());
+    assertThat(count(html, "<svg class=\"records\"")).isEqualTo(stages.size());
+    assertThat(html).contains("<svg class=\"io\"").doesNotContain("http:", "https:", "<script");
+
+    // the stage the doctor calls skewed: its tallest records bar is the hot task, in red
+    Matcher skew = Pattern.compile("SKEW: stage (\\d+)").matcher(r.out());
+    assertThat(skew.find()).isTrue();
+    int stage = Integer.parseInt(skew.group(1));
+    long[] records =
+        facts.tasks().stream()
+            .filter(t -> t.stageId() == stage)
+            .mapToLong(RunFacts.TaskFact::recordsRead)
+            .sorted()
+            .toArray();
+    long hot = records[records.length - 1];
+    assertThat(hot).isGreaterThan(5 * records[records.length / 2]);
+    String chart = chart(html, "records", stage);
+    assertThat(count(chart, "class=\"bar max\"")).isEqualTo(1);
+    assertThat(chart).contains("<rect class=\"bar max\" data-value=\"" + hot + "\"");
+    long longest =
+        facts.tasks().stream()
+            .filter(t -> t.stageId() == stage)
+            .mapToLong(RunFacts.TaskFact::durationMillis)
+            .max()
+            .orElseThrow();
+    assertThat(chart(html, "durations", stage))
+        .contains("<rect class=\"bar max\" data-value=\"" + longest + "\"");
+  }
+
+  private static int count(String text, String what) {
+    return text.split(Pattern.quote(what), -1).length - 1;
+  }
+
+  private static String chart(String html, String kind, int stage) {
+    int start = html.indexOf("<svg class=\"" + kind + "\" data-stage=\"" + stage + "\"");
+    assertThat(start).as(kind + " chart of stage " + stage).isNotNegative();
+    return html.substring(start, html.indexOf("</svg>", start));
   }
 
   @Test

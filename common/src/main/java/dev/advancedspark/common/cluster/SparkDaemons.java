@@ -1,0 +1,73 @@
+package dev.advancedspark.common.cluster;
+
+import dev.advancedspark.common.BuildInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.launcher.JavaModuleOptions;
+
+/**
+ * How this kit starts a Spark daemon (a Master, a Worker, the History Server) from the Maven class
+ * path instead of a Spark distribution: the JVM command line (small heap, Spark's Java 17+ flags,
+ * under {@link ParentWatchdog} so that the daemon ends with the JVM that started it) and the
+ * environment a daemon reads ({@code SPARK_HOME} pointing at a folder with an empty {@code jars/},
+ * {@code SPARK_SCALA_VERSION}, loopback only).
+ */
+public final class SparkDaemons {
+
+  private SparkDaemons() {}
+
+  /**
+   * The command that runs {@code mainClass} with {@code args} in a JVM of its own.
+   *
+   * @param heap the daemon's maximum heap, e.g. {@code 512m}
+   * @param log4jFile the daemon's log4j2 configuration
+   * @param classPath the class path (this JVM's, usually)
+   */
+  public static List<String> command(
+      String heap, Path log4jFile, String classPath, String mainClass, List<String> args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + heap);
+    // Daemons do little work: a small heap, the serial GC and the C1 compiler spare the 2 cores.
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.addAll(javaModuleOptions());
+    cmd.add("-Dlog4j2.configurationFile=" + log4jFile);
+    cmd.add("-cp");
+    cmd.add(classPath);
+    cmd.add(ParentWatchdog.class.getName());
+    cmd.add(String.valueOf(ProcessHandle.current().pid()));
+    cmd.add(mainClass);
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /**
+   * Sets what a Spark daemon reads from its environment: {@code SPARK_HOME} ({@code sparkHome},
+   * which must hold an empty {@code jars/} folder), the Scala version, {@code SPARK_LOCAL_IP} (the
+   * address every Spark UI and service binds to) and {@code JAVA_HOME}; drops {@code
+   * SPARK_CONF_DIR}, so that no installed Spark configuration leaks in.
+   */
+  public static void environment(Map<String, String> env, Path sparkHome) {
+    env.put("SPARK_HOME", sparkHome.toString());
+    env.put("SPARK_SCALA_VERSION", BuildInfo.scalaBinaryVersion());
+    env.put("SPARK_LOCAL_IP", Ports.LOOPBACK);
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.remove("SPARK_CONF_DIR");
+  }
+
+  /** Spark's own list of the JVM flags it needs on Java 17+. */
+  public static List<String> javaModuleOptions() {
+    return Arrays.stream(JavaModuleOptions.defaultModuleOptions().split("\\s+"))
+        .filter(s -> !s.isBlank())
+        .toList();
+  }
+
+  /** The last lines of a daemon's log, for an error message ("" when there is no log). */
+  public static String tail(Path log) {
+    return ProcessReaper.tail(log);
+  }
+}
