@@ -5,6 +5,7 @@ import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.UsageException;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,7 +25,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Metrics out of the driver the way operators scrape them: the two Prometheus endpoints of the
- * driver's UI port, read over loopback HTTP, and a CSV sink for machines without a scraper.
+ * driver's UI port, read over loopback HTTP, a CSV sink for machines without a scraper, and a JMX
+ * sink for agents that read MBeans (a JMX exporter, a JVM monitoring agent).
  *
  * <ul>
  *   <li>{@code /metrics/prometheus}: Spark's metrics system through the {@code PrometheusServlet}
@@ -42,7 +44,7 @@ import org.apache.spark.sql.SparkSession;
  * bin/run-example MetricsEndpoints
  * </pre>
  */
-@RunnableExample("Observability: Prometheus endpoints and a CSV sink, read over loopback HTTP")
+@RunnableExample("Observability: Prometheus endpoints, CSV and JMX sinks, read back")
 public final class MetricsEndpoints {
 
   static final ExampleArgs ARGS =
@@ -58,7 +60,10 @@ public final class MetricsEndpoints {
   private MetricsEndpoints() {}
 
   // tag::metrics-conf[]
-  /** Settings for a driver whose UI port serves both Prometheus endpoints, plus a CSV sink. */
+  /**
+   * Settings for a driver whose UI port serves both Prometheus endpoints, plus a CSV sink and a JMX
+   * sink (MBeans in the platform MBean server, domain {@code metrics}).
+   */
   public static Map<String, String> metricsConf(int uiPort, Path csvDir) {
     try {
       Files.createDirectories(csvDir); // the CSV sink does not create it
@@ -77,6 +82,7 @@ public final class MetricsEndpoints {
     conf.put("spark.metrics.conf.*.sink.csv.period", "1");
     conf.put("spark.metrics.conf.*.sink.csv.unit", "seconds");
     conf.put("spark.metrics.conf.*.sink.csv.directory", csvDir.toAbsolutePath().toString());
+    conf.put("spark.metrics.conf.*.sink.jmx.class", "org.apache.spark.metrics.sink.JmxSink");
     conf.put("spark.metrics.appStatusSource.enabled", "true"); // job/stage/task counters
     // Series names start with the namespace, by default the application id, which changes every
     // run (metrics_local_1795984525519_driver_...): name them after the app instead.
@@ -135,6 +141,22 @@ public final class MetricsEndpoints {
             })
         .toList();
   }
+
+  // tag::jmx-read[]
+  /**
+   * The value of one metric as the JMX sink publishes it: MBean {@code metrics:name=<metric
+   * name>,type=<gauges|counters|...>}, attribute {@code Value} (gauges) or {@code Count}
+   * (counters). Same JVM: the platform MBean server; from outside, the same name over a JMX
+   * connector.
+   */
+  public static Object jmxValue(String metricName, String type, String attribute)
+      throws javax.management.JMException {
+    javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    return server.getAttribute(
+        new javax.management.ObjectName("metrics:name=" + metricName + ",type=" + type), attribute);
+  }
+
+  // end::jmx-read[]
 
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket()) {

@@ -28,6 +28,7 @@ class ObservabilityTest {
   private static List<MetricsEndpoints.Sample> executorSamples;
   private static List<SlowestStage.StageRun> live;
   private static Path events;
+  private static Object jmxSucceededJobs;
 
   @BeforeAll
   static void runAJobWithMetricsAndAnEventLog() throws Exception {
@@ -66,6 +67,9 @@ class ObservabilityTest {
       spark.range(0, 200_000, 1, 4).selectExpr("id % 10 AS k").groupBy("k").count().collect();
       driverSamples = MetricsEndpoints.scrape(port, "/metrics/prometheus");
       executorSamples = MetricsEndpoints.scrape(port, "/metrics/executors/prometheus");
+      jmxSucceededJobs =
+          MetricsEndpoints.jmxValue(
+              "observability.driver.appStatus.jobs.succeededJobs", "counters", "Count");
     } finally {
       spark.stop(); // flushes the event log and reports the CSV sink a last time
       SharedSpark.session();
@@ -95,6 +99,22 @@ class ObservabilityTest {
               assertThat(s.labels()).contains("executor_id=\"driver\"");
               assertThat(s.value()).isGreaterThanOrEqualTo(4);
             });
+  }
+
+  @Test
+  void theJmxSinkPublishesTheSameCounterInThePlatformMBeanServer() {
+    // the JMX sink's MBean and the Prometheus page read the same counter of the same registry
+    double prometheus =
+        driverSamples.stream()
+            .filter(
+                s ->
+                    s.name()
+                        .equals("metrics_observability_driver_appStatus_jobs_succeededJobs_Count"))
+            .findFirst()
+            .orElseThrow()
+            .value();
+    assertThat(jmxSucceededJobs).isInstanceOf(Long.class);
+    assertThat(((Long) jmxSucceededJobs).doubleValue()).isEqualTo(prometheus).isGreaterThan(0);
   }
 
   @Test
