@@ -2,14 +2,22 @@ package dev.advancedspark.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.advancedspark.common.testkit.SparkVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
 
 class JvmFlagsTest {
 
@@ -46,10 +54,42 @@ class JvmFlagsTest {
     String out = Files.readString(output, StandardCharsets.UTF_8).trim();
     assertThat(ended).as("bin/run-example --print-java-flags ended within 30 s: " + out).isTrue();
 
-    // then they are Spark's list, not an unresolved ${...} from a plugin's configuration
+    // then they are the default line's list (the root pom's own property: bin/run-example builds
+    // without a profile), not an unresolved ${...} and not a profile's list
     assertThat(p.exitValue()).as(out).isZero();
+    Map<String, String> defaults = rootPomProperties();
     assertThat(List.of(out.split("\\s+")))
-        .containsExactlyElementsOf(
-            List.of(JavaModuleOptions.defaultModuleOptions().trim().split("\\s+")));
+        .containsExactlyElementsOf(List.of(defaults.get("spark.jvm.flags").trim().split("\\s+")));
+    // and, when the tests run on that default line, exactly the list of the Spark they run on
+    if (SparkVersion.current().equals(defaults.get("spark.version"))) {
+      assertThat(List.of(out.split("\\s+")))
+          .containsExactlyElementsOf(
+              List.of(JavaModuleOptions.defaultModuleOptions().trim().split("\\s+")));
+    }
+  }
+
+  /** The root pom's top-level properties (the default line), not those of its profiles. */
+  private static Map<String, String> rootPomProperties() {
+    try {
+      Path pom = Path.of("..", "pom.xml").toAbsolutePath().normalize();
+      Element project =
+          DocumentBuilderFactory.newInstance()
+              .newDocumentBuilder()
+              .parse(pom.toFile())
+              .getDocumentElement();
+      Map<String, String> props = new HashMap<>();
+      for (Node n = project.getFirstChild(); n != null; n = n.getNextSibling()) {
+        if (n instanceof Element e && e.getTagName().equals("properties")) {
+          for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
+            if (c instanceof Element p) {
+              props.put(p.getTagName(), p.getTextContent());
+            }
+          }
+        }
+      }
+      return props;
+    } catch (IOException | ParserConfigurationException | SAXException e) {
+      throw new IllegalStateException("cannot read the root pom.xml", e);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.advancedspark.common.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.advancedspark.common.BuildInfo;
 import dev.advancedspark.common.testkit.SharedSpark;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,9 @@ class EnvironmentCheckExampleTest {
   @Test
   void reportsTheVersionMatrixAndRunsAJob() {
     assertThat(EnvironmentCheckExample.describe(spark))
-        .containsEntry("Spark", "4.2.0")
+        // the Spark the build asked for (the root pom's spark.version, or a profile's: -Pspark-3.5
+        // ...)
+        .containsEntry("Spark", BuildInfo.sparkVersion())
         .containsEntry("master", "local[2]")
         .containsEntry("spark.sql.shuffle.partitions", "4")
         .containsKey("Java");

@@ -5,6 +5,8 @@ import static dev.advancedspark.common.memory.SparkMemoryRules.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.advancedspark.common.testkit.SparkVersion;
+import java.lang.reflect.Method;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.memory.UnifiedMemoryManager;
@@ -54,19 +56,36 @@ class SparkMemoryRulesTest {
   }
 
   @Test
-  void overheadEqualsSparksResourceProfileRule() {
+  void overheadEqualsSparksResourceProfileRule() throws ReflectiveOperationException {
+    // spark.executor.minMemoryOverhead is new in Spark 4.0; before it the floor was a fixed 384 MiB
+    // (ResourceProfile.calculateOverHeadMemory took no minimum), so 3.5 is checked at 384 only.
+    long[] minima = SparkVersion.atLeast(4, 0) ? new long[] {384, 0, 1024} : new long[] {384};
     for (long heapMiB : new long[] {512, 1024, 2048, 3840, 3841, 4096, 8192, 19_549, 65_536}) {
       for (double factor : new double[] {0.10, 0.40, 0.0, 0.1875}) {
-        for (long min : new long[] {384, 0, 1024}) {
-          long spark =
-              ResourceProfile$.MODULE$.calculateOverHeadMemory(
-                  Option.empty(), min, heapMiB, factor);
+        for (long min : minima) {
+          long spark = sparksOverheadMiB(heapMiB, factor, min);
           assertThat(SparkMemoryRules.overheadMiB(heapMiB, factor, min))
               .as("heap %d MiB, factor %s, min %d", heapMiB, factor, min)
               .isEqualTo(spark);
         }
       }
     }
+  }
+
+  /** Spark's own rule, called by reflection: its signature changed in 4.0. */
+  private static long sparksOverheadMiB(long heapMiB, double factor, long min)
+      throws ReflectiveOperationException {
+    Object rp = ResourceProfile$.MODULE$;
+    if (SparkVersion.atLeast(4, 0)) {
+      Method m =
+          rp.getClass()
+              .getMethod(
+                  "calculateOverHeadMemory", Option.class, long.class, long.class, double.class);
+      return (long) m.invoke(rp, Option.empty(), min, heapMiB, factor);
+    }
+    Method m =
+        rp.getClass().getMethod("calculateOverHeadMemory", Option.class, long.class, double.class);
+    return (long) m.invoke(rp, Option.empty(), heapMiB, factor);
   }
 
   @Test

@@ -218,13 +218,17 @@ public final class MalformedRecordsExample {
   /**
    * One line for a FAILFAST failure ({@code FAILED_READ_FILE} caused by {@code
    * MALFORMED_RECORD_IN_PARSING}), or null when {@code e} is something else.
+   *
+   * <p>{@code getErrorClass()}, deprecated since Spark 4.0 for {@code getCondition()} (same value),
+   * is the one name every tested line has (COMPATIBILITY.md): 3.5 has no {@code getCondition()}.
    */
+  @SuppressWarnings("deprecation")
   public static String explainMalformed(Throwable e, Path path) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       // The condition has a sub-class: MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION, ...
       if (t instanceof SparkThrowable st
-          && st.getCondition() != null
-          && st.getCondition().startsWith("MALFORMED_RECORD_IN_PARSING")) {
+          && st.getErrorClass() != null
+          && st.getErrorClass().startsWith("MALFORMED_RECORD_IN_PARSING")) {
         String record = st.getMessageParameters().getOrDefault("badRecord", "?");
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {

@@ -106,6 +106,7 @@ class MalformedRecordsExampleTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // getErrorClass(): the name 3.5 has too (4.0+: getCondition())
   void sparkReportsFailFastAsFailedReadFileCausedByMalformedRecord() {
     Path input =
         MalformedRecordsExample.writeFixture(Format.CSV, SharedSpark.scratch("bad-input-raw"));
@@ -122,9 +123,9 @@ class MalformedRecordsExampleTest {
                     .collectAsList());
 
     assertThat(raw).isInstanceOf(SparkThrowable.class);
-    assertThat(((SparkThrowable) raw).getCondition()).startsWith("FAILED_READ_FILE");
+    assertThat(((SparkThrowable) raw).getErrorClass()).startsWith("FAILED_READ_FILE");
     assertThat(raw.getCause()).isInstanceOf(SparkThrowable.class);
-    assertThat(((SparkThrowable) raw.getCause()).getCondition())
+    assertThat(((SparkThrowable) raw.getCause()).getErrorClass())
         .startsWith("MALFORMED_RECORD_IN_PARSING");
     assertThat(MalformedRecordsExample.explainMalformed(raw, input))
         .contains("not-a-number")
