@@ -156,6 +156,9 @@ public final class Examples {
       }
       body.accept(spark, parsed);
       return 0;
+    } catch (ExitRequest e) {
+      // A body that ends with Examples.exit(status) under the launcher: keep its status.
+      throw e;
     } catch (UsageException e) {
       return report(e);
     } catch (Exception e) {

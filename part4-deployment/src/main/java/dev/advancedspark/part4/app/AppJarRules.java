@@ -185,22 +185,21 @@ public final class AppJarRules {
       violations.forEach(v -> out.println("FAIL: " + v));
       return 1;
     } catch (UsageException e) {
-      if (e.helpRequested()) {
-        out.println(e.usage());
-        return 0;
-      }
-      err.println(e.getMessage());
-      if (e.usage() != null) {
-        err.println(e.usage());
-      }
-      return 2;
+      return Examples.report(e, out, err);
     }
   }
 
   public static void main(String[] args) {
-    int status = run(args, System.out, System.err);
-    if (status != 0) {
-      Examples.exit(status);
-    }
+    // runTool parses (and, for the bad-arguments test, stops there); run() does the rest and
+    // returns the status: 1 when the check finds problems, 2 for a usage error.
+    Examples.runTool(
+        args,
+        SPEC,
+        opts -> {
+          int status = run(args, System.out, System.err);
+          if (status != 0) {
+            Examples.exit(status);
+          }
+        });
   }
 }

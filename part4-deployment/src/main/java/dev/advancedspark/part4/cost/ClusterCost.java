@@ -207,20 +207,21 @@ public final class ClusterCost {
       out.print(describe(node, w, p));
       return 0;
     } catch (UsageException e) {
-      if (e.helpRequested()) {
-        out.print(e.usage());
-        return 0;
-      }
-      err.println("error: " + e.getMessage());
-      err.print(e.usage());
-      return 2;
+      return Examples.report(e, out, err);
     }
   }
 
   public static void main(String[] args) {
-    int status = run(args, System.out, System.err);
-    if (status != 0) {
-      Examples.exit(status);
-    }
+    // runTool parses (and, for the bad-arguments test, stops there); run() does the rest and
+    // returns the status: 1 when the check finds problems, 2 for a usage error.
+    Examples.runTool(
+        args,
+        ARGS,
+        opts -> {
+          int status = run(args, System.out, System.err);
+          if (status != 0) {
+            Examples.exit(status);
+          }
+        });
   }
 }

@@ -495,9 +495,16 @@ public final class SparkConfLint {
   }
 
   public static void main(String[] args) {
-    int status = run(args, System.out, System.err);
-    if (status != 0) {
-      Examples.exit(status);
-    }
+    // runTool parses (and, for the bad-arguments test, stops there); run() does the rest and
+    // returns the status: 1 when the check finds problems, 2 for a usage error.
+    Examples.runTool(
+        args,
+        ARGS,
+        opts -> {
+          int status = run(args, System.out, System.err);
+          if (status != 0) {
+            Examples.exit(status);
+          }
+        });
   }
 }

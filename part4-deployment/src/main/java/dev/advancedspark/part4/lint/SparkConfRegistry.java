@@ -57,11 +57,14 @@ public final class SparkConfRegistry {
           "org.apache.spark.sql.internal.SQLConf$",
           "org.apache.spark.sql.internal.StaticSQLConf$",
           "org.apache.spark.sql.execution.streaming.checkpointing.CheckpointFileManager$",
-          // spark-kubernetes, spark-yarn, spark-sql-kafka-0-10, spark-hive (when present)
+          // spark-kubernetes, spark-yarn, spark-sql-kafka-0-10, spark-hive, spark-connect,
+          // spark-streaming (when present)
           "org.apache.spark.deploy.k8s.Config$",
           "org.apache.spark.deploy.yarn.config.package$",
           "org.apache.spark.sql.kafka010.package$",
-          "org.apache.spark.sql.hive.HiveUtils$");
+          "org.apache.spark.sql.hive.HiveUtils$",
+          "org.apache.spark.sql.connect.config.Connect$",
+          "org.apache.spark.streaming.StreamingConf$");
 
   /**
    * Keys Spark 4.2 reads by their literal name, with no {@code ConfigEntry} (found by scanning the
@@ -107,7 +110,9 @@ public final class SparkConfRegistry {
           "spark.kubernetes.", "org.apache.spark.deploy.k8s.Config$",
           "spark.yarn.", "org.apache.spark.deploy.yarn.config.package$",
           "spark.kafka.", "org.apache.spark.sql.kafka010.package$",
-          "spark.sql.hive.", "org.apache.spark.sql.hive.HiveUtils$");
+          "spark.sql.hive.", "org.apache.spark.sql.hive.HiveUtils$",
+          "spark.connect.", "org.apache.spark.sql.connect.config.Connect$",
+          "spark.streaming.", "org.apache.spark.streaming.StreamingConf$");
 
   /** What the registry says about a key. */
   public enum Status {
