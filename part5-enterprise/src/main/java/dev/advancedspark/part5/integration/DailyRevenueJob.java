@@ -35,7 +35,7 @@ public final class DailyRevenueJob {
       ExampleArgs.forExample("DailyRevenueJob")
           .option("date", "2026-01-02", "the day to compute (YYYY-MM-DD), Airflow's {{ ds }}")
           .option("output", "target/part5/daily_revenue", "the partitioned output table")
-          .option("orders", "5000", "orders generated for the day");
+          .count("orders", "5000", "orders generated for the day");
 
   private DailyRevenueJob() {}
 

@@ -52,7 +52,7 @@ public final class DbtModels {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("DbtModels")
-          .option("project", "part5-enterprise/src/main/dbt/shop", "the dbt project folder");
+          .inputPath("project", "part5-enterprise/src/main/dbt/shop", "the dbt project folder");
 
   private static final Pattern JINJA =
       Pattern.compile("\\{\\{(.*?)\\}\\}|\\{%(.*?)%\\}", Pattern.DOTALL);

@@ -7,7 +7,7 @@ import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
 import dev.advancedspark.common.SparkSessions;
-import dev.advancedspark.common.UsageException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,7 +38,7 @@ public final class JdbcExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forTool("JdbcExample")
-          .option("rows", "10000", "orders written to PostgreSQL")
+          .count("rows", "10000", "orders written to PostgreSQL")
           .option("dir", "target/part5/postgres", "folder for the server's files");
 
   private JdbcExample() {}
@@ -206,17 +206,18 @@ public final class JdbcExample {
     }
   }
 
-  static int run(String[] args) {
-    ExampleArgs.Parsed opts;
+  /** The walk-through of {@code main}: a server under {@code dir}, then each lesson printed. */
+  static void walkThrough(ExampleArgs.Parsed opts) {
     try {
-      opts = ARGS.parse(args);
-    } catch (UsageException e) {
-      System.err.println(e.getMessage());
-      System.err.print(e.usage());
-      return e.helpRequested() ? 0 : 2;
+      walkThrough(opts.getPositiveLong("rows"), Path.of(opts.get("dir")));
+    } catch (SQLException | IOException e) {
+      // Examples.runTool prints the message, without a stack trace, and exits with 1.
+      throw new IllegalStateException(e.getMessage(), e);
     }
-    long n = opts.getPositiveLong("rows");
-    try (LocalPostgres pg = LocalPostgres.start(Path.of(opts.get("dir")), Duration.ofMinutes(2))) {
+  }
+
+  private static void walkThrough(long n, Path dir) throws SQLException, IOException {
+    try (LocalPostgres pg = LocalPostgres.start(dir, Duration.ofMinutes(2))) {
       SparkSession spark = SparkSessions.forExample(SparkSessions.Settings.local("JdbcExample"));
       try {
         String url = pg.jdbcUrl();
@@ -256,17 +257,10 @@ public final class JdbcExample {
       } finally {
         spark.stop();
       }
-      return 0;
-    } catch (Exception e) {
-      System.err.println("JdbcExample failed: " + e.getMessage());
-      return 1;
     }
   }
 
   public static void main(String[] args) {
-    int status = run(args);
-    if (status != 0) {
-      Examples.exit(status);
-    }
+    Examples.runTool(args, ARGS, JdbcExample::walkThrough);
   }
 }

@@ -3,7 +3,6 @@ package dev.advancedspark.part5.observability;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
-import dev.advancedspark.common.UsageException;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -165,22 +164,31 @@ public final class MetricsEndpoints {
     }
   }
 
-  public static void main(String[] args) throws Exception {
-    ExampleArgs.Parsed opts;
+  public static void main(String[] args) {
+    // A tool, not Examples.run: the metrics settings must be on the session before it starts.
+    Examples.runTool(args, ARGS, MetricsEndpoints::scrapeOnce);
+  }
+
+  static void scrapeOnce(ExampleArgs.Parsed opts) {
+    int port;
     try {
-      opts = ARGS.parse(args);
-    } catch (UsageException e) {
-      System.err.println(e.getMessage());
-      System.err.print(e.usage());
-      Examples.exit(e.helpRequested() ? 0 : 2);
-      return;
+      port = freePort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("No free loopback port: " + e.getMessage(), e);
     }
-    int port = freePort();
     SparkSession spark = session("MetricsEndpoints", port, Path.of(opts.get("dir")));
     try {
       spark.range(0, 1_000_000, 1, 4).selectExpr("id % 10 AS k").groupBy("k").count().collect();
       for (String path : List.of("/metrics/prometheus", "/metrics/executors/prometheus")) {
-        List<Sample> samples = scrape(port, path);
+        List<Sample> samples;
+        try {
+          samples = scrape(port, path);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException("Cannot read " + path + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while reading " + path, e);
+        }
         System.out.println(path + ": " + samples.size() + " samples, e.g.");
         samples.stream()
             .filter(s -> s.name().contains("completedTasks") || s.name().contains("allJobs"))

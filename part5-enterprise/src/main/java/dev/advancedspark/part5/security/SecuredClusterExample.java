@@ -10,7 +10,6 @@ import com.github.luben.zstd.ZstdInputStream;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
-import dev.advancedspark.common.UsageException;
 import dev.advancedspark.common.cluster.StandaloneCluster;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +56,7 @@ public final class SecuredClusterExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forTool("SecuredClusterExample")
-          .option("rows", "20000", "rows the job shuffles")
+          .count("rows", "20000", "rows the job shuffles")
           .option("dir", "target/part5/secured-cluster", "folder for the cluster and its files");
 
   private SecuredClusterExample() {}
@@ -205,15 +204,8 @@ public final class SecuredClusterExample {
     }
   }
 
-  static int run(String[] args) {
-    ExampleArgs.Parsed opts;
-    try {
-      opts = ARGS.parse(args);
-    } catch (UsageException e) {
-      System.err.println(e.getMessage());
-      System.err.print(e.usage());
-      return e.helpRequested() ? 0 : 2;
-    }
+  /** The walk-through of {@code main}: a secured cluster under {@code dir}, each check printed. */
+  static void walkThrough(ExampleArgs.Parsed opts) {
     Path dir = Path.of(opts.get("dir")).toAbsolutePath();
     Path secretFile = dir.resolve("secret");
     Path events = dir.resolve("events");
@@ -250,10 +242,9 @@ public final class SecuredClusterExample {
       }
       System.out.println(
           "event log files containing the secret: " + eventLogsContaining(events, secret).size());
-      return 0;
     } catch (IOException e) {
-      System.err.println("SecuredClusterExample failed: " + e.getMessage());
-      return 1;
+      // Examples.runTool prints the message, without a stack trace, and exits with 1.
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
@@ -273,9 +264,6 @@ public final class SecuredClusterExample {
   }
 
   public static void main(String[] args) {
-    int status = run(args);
-    if (status != 0) {
-      Examples.exit(status);
-    }
+    Examples.runTool(args, ARGS, SecuredClusterExample::walkThrough);
   }
 }

@@ -50,11 +50,15 @@ public final class UnauthenticatedClient {
   }
 
   public static void main(String[] args) {
-    if (args.length != 2) {
+    long seconds =
+        args.length == 2 && args[1].matches("[1-9][0-9]{0,5}") ? Long.parseLong(args[1]) : 0;
+    if (seconds == 0) {
+      System.err.println(
+          "error: expected a master URL and a deadline in whole seconds (at least 1)");
       System.err.println("Usage: UnauthenticatedClient <spark://host:port> <deadline-seconds>");
       System.exit(2);
     }
-    Duration took = timeToRefusal(args[0], Duration.ofSeconds(Long.parseLong(args[1])));
+    Duration took = timeToRefusal(args[0], Duration.ofSeconds(seconds));
     if (took == null) {
       System.out.println("NOT REFUSED: the context still runs after " + args[1] + " s");
       System.exit(1);

@@ -49,10 +49,11 @@ public final class EventTimeWindowsExample {
       ExampleArgs.forExample("EventTimeWindowsExample")
           .option("bootstrap", "", "Kafka bootstrap servers (default: start a private broker)")
           .option("topic", "raw-events", "topic to read")
-          .option("produce", "10000", "good events to send first (plus a few bad ones)")
+          .count("produce", "10000", "good events to send first (plus a few bad ones)", 0)
           .option("window", "1 minute", "window length")
           .option("watermark", "2 minutes", "how late an event may be")
-          .option("trigger", "available-now", "available-now or processing-time")
+          .choice(
+              "trigger", "available-now", "when batches run", "available-now", "processing-time")
           .option("out", "target/part5/windows", "folder of the windows and quarantine tables");
 
   private EventTimeWindowsExample() {}

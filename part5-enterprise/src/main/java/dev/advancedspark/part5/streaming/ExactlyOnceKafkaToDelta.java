@@ -87,16 +87,21 @@ public final class ExactlyOnceKafkaToDelta {
       ExampleArgs.forExample("ExactlyOnceKafkaToDelta")
           .option("bootstrap", "", "Kafka bootstrap servers (default: start a private broker)")
           .option("topic", "events", "topic to read")
-          .option("produce", "20000", "events to send to the topic before the stream starts")
-          .option("max-offsets", "5000", "maxOffsetsPerTrigger (events per micro-batch)")
+          .count("produce", "20000", "events to send to the topic before the stream starts", 0)
+          .count("max-offsets", "5000", "maxOffsetsPerTrigger (events per micro-batch)")
           .option(
               "table", "target/part5/exactly-once", "folder of the events and user_totals tables")
           .option("checkpoint", "target/part5/exactly-once-checkpoint", "checkpoint folder")
           .option("app-id", "", "txnAppId (default: derived from the checkpoint path)")
-          .option("mode", "idempotent", "idempotent or naive")
-          .option(
-              "trigger", "available-now", "available-now, or processing-time (runs until killed)")
-          .option("hold-after-batches", "0", "after N batches, block (a test kills the JVM then)");
+          .choice("mode", "idempotent", "how each batch is written", "idempotent", "naive")
+          .choice(
+              "trigger",
+              "available-now",
+              "processing-time runs until killed",
+              "available-now",
+              "processing-time")
+          .count(
+              "hold-after-batches", "0", "after N batches, block (a test kills the JVM then)", 0);
 
   private ExactlyOnceKafkaToDelta() {}
 

@@ -52,8 +52,8 @@ public final class StateGrowthExample {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forExample("StateGrowthExample")
-          .option("events", "3000", "events, one per second (a 10-second window every 10)")
-          .option("per-batch", "500", "maxOffsetsPerTrigger")
+          .count("events", "3000", "events, one per second (a 10-second window every 10)")
+          .count("per-batch", "500", "maxOffsetsPerTrigger")
           .option("out", "target/part5/state-growth", "checkpoint folder");
 
   private StateGrowthExample() {}

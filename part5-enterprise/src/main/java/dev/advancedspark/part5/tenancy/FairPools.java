@@ -3,7 +3,6 @@ package dev.advancedspark.part5.tenancy;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
-import dev.advancedspark.common.UsageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +56,7 @@ public final class FairPools {
 
   static final ExampleArgs ARGS =
       ExampleArgs.forTool("FairPools")
-          .option("slots", "8", "task slots (local[N] threads)")
+          .count("slots", "8", "task slots (local[N] threads)")
           .option("dir", "target/part5/fair-pools", "folder for the allocation file");
 
   /** One pool of the allocation file. */
@@ -243,15 +242,12 @@ public final class FairPools {
   }
 
   public static void main(String[] args) {
-    ExampleArgs.Parsed opts;
-    try {
-      opts = ARGS.parse(args);
-    } catch (UsageException e) {
-      System.err.println(e.getMessage());
-      System.err.print(e.usage());
-      Examples.exit(e.helpRequested() ? 0 : 2);
-      return;
-    }
+    // A tool, not Examples.run: the scheduler mode is fixed when a context starts, so it starts its
+    // own two sessions.
+    Examples.runTool(args, ARGS, FairPools::compareModes);
+  }
+
+  static void compareModes(ExampleArgs.Parsed opts) {
     int slots = opts.getPositiveInt("slots");
     Path file = writeAllocationFile(Path.of(opts.get("dir"), "fairscheduler.xml"), POOLS);
     for (String mode : List.of("FAIR", "FIFO")) {
