@@ -26,7 +26,7 @@ import java.util.function.Predicate;
  * It runs under {@link ParentWatchdog}, so it also dies if the test JVM dies. Its output goes to a
  * log file; each stdout line is also handed to a callback.
  */
-final class ChildDriver implements AutoCloseable {
+public final class ChildDriver implements AutoCloseable {
 
   private final Process process;
   private final Path log;
@@ -38,7 +38,7 @@ final class ChildDriver implements AutoCloseable {
     this.log = log;
   }
 
-  static ChildDriver start(
+  public static ChildDriver start(
       Class<?> mainClass, List<String> args, Path log, Consumer<String> onLine) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -90,7 +90,7 @@ final class ChildDriver implements AutoCloseable {
   }
 
   /** Waits for a stdout line that matches, failing after {@code timeout} or if the JVM exits. */
-  String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+  public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
     CompletableFuture<String> f = new CompletableFuture<>();
     synchronized (this) {
       waiting.add(match);
@@ -111,8 +111,18 @@ final class ChildDriver implements AutoCloseable {
     }
   }
 
+  /** Writes one line to the child's standard input. */
+  public void send(String line) {
+    try {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write to the child driver; see " + log, e);
+    }
+  }
+
   /** SIGKILL, then wait until the process is gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       throw new AssertionError("The child driver survived SIGKILL for 60 s: pid " + process.pid());
@@ -120,7 +130,7 @@ final class ChildDriver implements AutoCloseable {
   }
 
   /** Waits for a normal exit and returns its status. */
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError(
           "The child driver did not finish within " + timeout.toSeconds() + " s; see " + log);
