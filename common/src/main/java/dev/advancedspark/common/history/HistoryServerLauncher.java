@@ -253,7 +253,7 @@ public final class HistoryServerLauncher {
     out.println("History Server (Spark " + BuildInfo.sparkVersion() + "): " + server.url());
     out.println(
         "  reading "
-            + folder.folder()
+            + shown(folder.folder())
             + ": "
             + folder.logs().size()
             + (folder.logs().size() == 1 ? " event log" : " event logs"));
@@ -269,7 +269,14 @@ public final class HistoryServerLauncher {
     } catch (IOException e) {
       out.println("  (cannot list the applications: " + e.getMessage() + ")");
     }
-    out.println("Ctrl-C stops it. Its log: " + server.log());
+    out.println("Ctrl-C stops it. Its log: " + shown(server.log()));
     out.flush();
+  }
+
+  /** A path under the working folder as a relative one (what the reader typed), else absolute. */
+  static Path shown(Path path) {
+    Path here = Path.of("").toAbsolutePath();
+    Path p = path.toAbsolutePath().normalize();
+    return p.startsWith(here) ? here.relativize(p) : p;
   }
 }

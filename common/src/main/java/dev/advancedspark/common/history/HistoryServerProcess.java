@@ -67,14 +67,15 @@ public final class HistoryServerProcess implements AutoCloseable {
   /**
    * GETs {@code /api/v1/<path>} and returns the JSON body.
    *
-   * @throws IOException when the server does not answer 200 within 10 s
+   * @throws IOException when the server does not answer 200 within 30 s (its first REST call starts
+   *     Jersey)
    */
   public String api(String path) throws IOException {
     String url = url() + "/api/v1/" + path;
     try {
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new IOException("GET " + url + " answered " + response.statusCode());

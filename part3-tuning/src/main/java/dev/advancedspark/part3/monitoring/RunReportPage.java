@@ -121,9 +121,10 @@ public final class RunReportPage {
     List<Long> values =
         tasks.stream().map(value::applyAsLong).sorted(Comparator.reverseOrder()).toList();
     long max = values.get(0);
-    long median = values.get(values.size() / 2);
+    // the median as the doctor takes it: the middle of the values in ascending order
+    long median = values.get(values.size() - 1 - values.size() / 2);
     List<Long> drawn = values.subList(0, Math.min(MAX_BARS, values.size()));
-    int left = 70;
+    int left = 110;
     double slot = (double) (WIDTH - left - 10) / drawn.size();
     double barWidth = Math.max(1, slot * 0.8);
     StringBuilder s = new StringBuilder();
