@@ -198,7 +198,7 @@ public final class StreamingSloExample {
           System.out.println(slo);
           for (StreamingQueryProgress p : r.progress()) {
             System.out.printf(
-                "batch %d: %d rows, %d ms, taken in %.1f rows/s, processed %.1f rows/s,"
+                "batch %d: %d rows, %d ms, taken in %.2f rows/s, processed %.2f rows/s,"
                     + " dropped by watermark %d%n",
                 p.batchId(),
                 p.numInputRows(),

@@ -104,8 +104,8 @@ public final class StreamingSloListener extends StreamingQueryListener {
                 query,
                 p.batchId(),
                 Check.FALLING_BEHIND,
-                String.format("processed %.1f rows/s", done),
-                String.format("taken in at %.1f rows/s", in)));
+                String.format("processed %.2f rows/s", done),
+                String.format("taken in at %.2f rows/s", in)));
       }
     }
     long dropped = 0;

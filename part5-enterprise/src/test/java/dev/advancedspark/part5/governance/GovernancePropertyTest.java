@@ -39,7 +39,7 @@ class GovernancePropertyTest {
   static final Set<Integer> CUSTOMERS = Set.of(10, 11, 12);
 
   // tag::property[]
-  @Property(tries = 5)
+  @Property(tries = 4)
   void theGateLosesNothingAndAgreesWithAPlainJavaOracle(
       @ForAll("orders") @Size(max = 8) List<Order> orders) {
     SparkSession spark = SharedSpark.session();
