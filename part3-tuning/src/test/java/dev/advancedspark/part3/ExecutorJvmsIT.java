@@ -31,6 +31,16 @@ class ExecutorJvmsIT {
 
   @BeforeAll
   static void startTheCluster() {
+    // One SparkContext per JVM: an earlier IT in this Failsafe JVM may have left the shared local
+    // session running (SharedSpark creates a new one when a later test asks).
+    for (scala.Option<SparkSession> running :
+        List.of(SparkSession.getActiveSession(), SparkSession.getDefaultSession())) {
+      if (running.isDefined()) {
+        running.get().stop();
+      }
+    }
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
     cluster =
         StandaloneCluster.builder()
             .workers(2)

@@ -16,11 +16,12 @@ import org.apache.spark.sql.execution.adaptive.QueryStageExec;
  * looks for when a job got slower after an upgrade (or a config change) and the code did not
  * change.
  *
- * <p>A plan is read as its operators, depth first ({@link Plans#nodes}, so AQE's final plan and
- * query stages are looked into), each with its depth in the tree. Wrappers that only say how an
- * operator runs, not what it does ({@code AdaptiveSparkPlan}, query stages, whole-stage codegen and
- * its input adapters), are left out, so "AQE on" is not a difference by itself: what AQE changed
- * is. Expression ids ({@code #12}) never enter, so two runs of the same query compare equal.
+ * <p>A plan is read as its operators, depth first (as {@link Plans#nodes} walks it: AQE's final
+ * plan and query stages are looked into), each with its depth in the tree. Wrappers that only say
+ * how an operator runs, not what it does ({@code AdaptiveSparkPlan}, query stages, whole-stage
+ * codegen and its input adapters), are left out, so "AQE on" is not a difference by itself: what
+ * AQE changed is. Expression ids ({@code #12}) never enter, so two runs of the same query compare
+ * equal.
  *
  * @param before the operators of the first plan, one line each, indented by depth
  * @param after the operators of the second plan
@@ -126,13 +127,17 @@ public record PlanDiff(
     return new ArrayList<>(all.keySet());
   }
 
-  /** A longest-common-subsequence diff of two line lists (plans are tens of lines). */
+  /**
+   * A longest-common-subsequence diff of two line lists (plans are tens of lines). Lines match by
+   * operator name, whatever their indentation, so an operator inserted above a subtree shows as one
+   * added line, not as a changed subtree; common lines keep the first plan's indentation.
+   */
   static List<String> lineDiff(List<String> a, List<String> b) {
     int[][] lcs = new int[a.size() + 1][b.size() + 1];
     for (int i = a.size() - 1; i >= 0; i--) {
       for (int j = b.size() - 1; j >= 0; j--) {
         lcs[i][j] =
-            a.get(i).equals(b.get(j))
+            a.get(i).trim().equals(b.get(j).trim())
                 ? lcs[i + 1][j + 1] + 1
                 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
       }
@@ -141,7 +146,7 @@ public record PlanDiff(
     int i = 0;
     int j = 0;
     while (i < a.size() && j < b.size()) {
-      if (a.get(i).equals(b.get(j))) {
+      if (a.get(i).trim().equals(b.get(j).trim())) {
         out.add("  " + a.get(i++));
         j++;
       } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
