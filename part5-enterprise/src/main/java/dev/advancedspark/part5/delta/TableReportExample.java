@@ -25,7 +25,9 @@ import org.apache.spark.sql.SparkSession;
  * bin/run-example TableReportExample --table PATH
  * </pre>
  *
- * Expected output: {@code version 1, rows 15, checksum ...} and one line per commit.
+ * Expected output (the demo table): {@code version 0, rows 10, checksum 6918731328888352645} and
+ * one line per commit ({@code 0 WRITE}); with a path that holds no table, one {@code error:} line
+ * naming it and exit status 2.
  */
 @RunnableExample("Is a Delta table intact: history, count, checksum; a missing table named")
 public final class TableReportExample {

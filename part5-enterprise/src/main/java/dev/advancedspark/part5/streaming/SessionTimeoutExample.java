@@ -43,7 +43,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code handleExpiredTimer}: the session is emitted as {@code closed} and its state cleared. No
  * wall clock is involved: time moves only when later events move the watermark, so a replay gives
  * the same sessions. (TTL, the other way state expires, counts processing time and is refused in
- * this time mode: see {@link StateTtlExample}.)
+ * this time mode: see {@link StateTtlExample}.) A simplification: a gap between events that arrive
+ * before the timer fired (in one batch, or before the watermark caught up) does not split the
+ * session; to split them, sort a key's new events and close the session at each gap.
  *
  * <p>The operator needs the RocksDB state store provider; on the default (HDFS-backed) one the
  * query fails with {@code STORE_BACKEND_NOT_SUPPORTED_FOR_TWS}. The state is read back with the
@@ -54,8 +56,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * </pre>
  *
  * Expected output: nothing after batch 1 (the watermark is at 10:02, the timers at 10:10 and
- * 10:12); batch 2 (user c at 10:30 moves the watermark) closes the sessions of a and b; batch 3
- * starts a new session for a. Then the open sessions read from the state store: a and c.
+ * 10:12); batch 2 (user c at 10:30 moves the watermark) closes the sessions of a and b; batch 3 (a
+ * at 11:00 to 11:02) starts a new session for a and moves the watermark past c's timer. Then the
+ * open sessions read from the state store: a, with 3 events.
  */
 @RunnableExample("transformWithState from Java: sessions closed by an event-time timer")
 public final class SessionTimeoutExample {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrentWritersTwoJvmIT {
 
-  private static final Duration DEADLINE = Duration.ofMinutes(4);
+  private static final Duration DEADLINE = Duration.ofMinutes(8);
 
   private final SparkSession spark = SharedSpark.session();
 
