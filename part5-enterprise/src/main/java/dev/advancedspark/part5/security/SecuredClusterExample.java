@@ -256,6 +256,9 @@ public final class SecuredClusterExample {
             .coresPerWorker(1)
             .memoryPerWorker("1g")
             .workDir(workDir)
+            // Deadlines, not expectations: a few seconds alone, minutes on a loaded machine.
+            .masterTimeout(java.time.Duration.ofMinutes(3))
+            .workerTimeout(java.time.Duration.ofMinutes(3))
             .masterConf("spark.master.rest.port", String.valueOf(restPort))
             // The executors' scratch space (shuffle files) under the cluster folder.
             .workerConf("spark.local.dir", workDir.resolve("worker-local").toString());

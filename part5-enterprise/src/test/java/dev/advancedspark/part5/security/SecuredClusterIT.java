@@ -58,14 +58,16 @@ class SecuredClusterIT {
   @BeforeAll
   static void startTheSecuredClusterAndAClientWithoutTheSecret() throws IOException {
     dir = SharedSpark.scratch("secured-cluster");
-    // The comparison run first: the same shuffle with local I/O encryption off, on local[2].
-    unencryptedScan = shuffleLocallyWithoutEncryption(dir.resolve("local-unencrypted"));
-
     secret = ClusterSecret.generate(dir.resolve("secret"));
     restPort = freePort();
     cluster = SecuredClusterExample.start(dir.resolve("cluster"), secret, restPort);
+    // The driver without the secret as soon as the master is up: its minute of registration
+    // attempts runs while everything below and the other cases run.
     refusedDriverLog = dir.resolve("refused-driver.log");
     refusedDriver = startDriverWithoutSecret(cluster.masterUrl(), refusedDriverLog);
+
+    // The comparison run: the same shuffle with local I/O encryption off, on local[2].
+    unencryptedScan = shuffleLocallyWithoutEncryption(dir.resolve("local-unencrypted"));
 
     keystore = UiKeystore.generate(dir.resolve("ui.p12"), KEYSTORE_PASSWORD, 2);
     uiPort = freePort();
@@ -182,7 +184,8 @@ class SecuredClusterIT {
         HttpClient.newBuilder()
             .sslContext(UiKeystore.trusting(keystore, KEYSTORE_PASSWORD))
             .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5))
+            // a deadline, not a speed check: on a loaded machine the UI can take seconds to accept
+            .connectTimeout(Duration.ofSeconds(30))
             .build();
     String appId = spark.sparkContext().applicationId();
     URI env =
@@ -292,7 +295,9 @@ class SecuredClusterIT {
   private static Process startDriverWithoutSecret(String master, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
+    // A driver that only waits: a small heap, the C1 compiler only and one GC thread keep its
+    // start from taking CPU from the cases that run meanwhile.
+    cmd.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     for (String flag : JavaModuleOptions.defaultModuleOptions().split("\\s+")) {
       if (!flag.isBlank()) {
         cmd.add(flag);

@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * A Spark driver in its own JVM (an example's {@code main}), so that a test can kill it with
  * SIGKILL ({@link Process#destroyForcibly()}): no shutdown hook, no {@code finally}, no clean stop.
  * It runs under {@link ParentWatchdog}, so it also dies if the test JVM dies. Its output goes to a
- * log file; each stdout line is also handed to a callback.
+ * log file, each line prefixed with the seconds since the start; each line is also handed to a
+ * callback.
  */
 public final class ChildDriver implements AutoCloseable {
 
@@ -42,7 +43,9 @@ public final class ChildDriver implements AutoCloseable {
       Class<?> mainClass, List<String> args, Path log, Consumer<String> onLine) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
+    // A short-lived driver on tiny data: the C1 compiler only (no C2 compile threads competing for
+    // the 2 cores during start-up), one GC thread, a small heap.
+    cmd.addAll(List.of("-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     cmd.addAll(Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -73,8 +76,10 @@ public final class ChildDriver implements AutoCloseable {
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true)) {
       String line;
+      long start = System.nanoTime();
       while ((line = in.readLine()) != null) {
-        out.println(line);
+        // seconds since the start, so the log shows where a driver's time goes
+        out.printf("%7.1f s  %s%n", (System.nanoTime() - start) / 1e9, line);
         onLine.accept(line);
         synchronized (this) {
           for (int i = 0; i < waiting.size(); i++) {

@@ -28,6 +28,9 @@ class ExactlyOnceKafkaToDeltaIT {
 
   private static final long CHUNK = 200;
   private static final long MAX_OFFSETS = 150;
+  // Each wait's deadline: seconds alone, minutes when this JVM's first Delta commit runs on a
+  // loaded machine.
+  private static final java.time.Duration DEADLINE = java.time.Duration.ofMinutes(8);
 
   private final SparkSession spark = SharedSpark.session();
   private final KafkaBroker kafka = SharedKafka.broker();
@@ -45,7 +48,7 @@ class ExactlyOnceKafkaToDeltaIT {
       StreamingQuery q =
           ExactlyOnceKafkaToDelta.start(
               spark, p, Trigger.ProcessingTime(0), holdOnSecondBatch(p.topic(), produced, held));
-      long heldBatch = held.get(180, TimeUnit.SECONDS);
+      long heldBatch = held.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
       q.stop();
       TableCheck c = ExactlyOnceKafkaToDelta.check(spark, p);
       System.out.printf(
@@ -62,7 +65,7 @@ class ExactlyOnceKafkaToDeltaIT {
     }
     StreamingQuery drain =
         ExactlyOnceKafkaToDelta.start(spark, drainAll(p), Trigger.AvailableNow(), AfterWrite.NONE);
-    assertThat(drain.awaitTermination(180_000)).isTrue();
+    assertThat(drain.awaitTermination(DEADLINE.toMillis())).isTrue();
 
     // then: the table is the input, exactly
     TableCheck c = ExactlyOnceKafkaToDelta.check(spark, p);
@@ -96,11 +99,11 @@ class ExactlyOnceKafkaToDeltaIT {
               held.complete(batchId);
               new CountDownLatch(1).await();
             });
-    held.get(180, TimeUnit.SECONDS);
+    held.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     q.stop();
     StreamingQuery drain =
         ExactlyOnceKafkaToDelta.start(spark, drainAll(p), Trigger.AvailableNow(), AfterWrite.NONE);
-    assertThat(drain.awaitTermination(180_000)).isTrue();
+    assertThat(drain.awaitTermination(DEADLINE.toMillis())).isTrue();
 
     // then: every event of the replayed batch is there twice, and counted twice in the totals
     TableCheck c = ExactlyOnceKafkaToDelta.check(spark, p);
