@@ -36,10 +36,11 @@ import java.util.stream.Stream;
  * the machine in {@code ps}. The server then checks each call's {@code Authorization: Bearer
  * <token>} header ({@code PreSharedKeyAuthenticationInterceptor}).
  *
- * <p>Its class path is Spark's own plus {@code spark-connect}, written by the build to {@code
- * part4-deployment/target/connect-server.classpath} (system property {@value #CLASSPATH_PROPERTY}
- * overrides the location). The server runs under {@link ParentWatchdog}: it exits when the JVM that
- * started it dies without running its shutdown hooks.
+ * <p>Its class path is Spark's own plus {@code spark-connect} and {@code spark-mllib}, written by
+ * the {@code part4-deployment/connect-server} module to {@code
+ * part4-deployment/connect-server/target/connect-server.classpath} (system property {@value
+ * #CLASSPATH_PROPERTY} overrides the location). The server runs under {@link ParentWatchdog}: it
+ * exits when the JVM that started it dies without running its shutdown hooks.
  */
 public final class ConnectServer implements AutoCloseable {
 
@@ -109,7 +110,8 @@ public final class ConnectServer implements AutoCloseable {
     if (token == null || token.isBlank()) {
       throw new IllegalArgumentException("a Connect server here always requires a token");
     }
-    String classPath = classPathFromFile(CLASSPATH_PROPERTY, "connect-server.classpath", "");
+    String classPath =
+        classPathFromFile(CLASSPATH_PROPERTY, "connect-server.classpath", "connect-server");
     try {
       Files.createDirectories(workDir);
       Path log4j = workDir.resolve("log4j2-connect-server.properties");
