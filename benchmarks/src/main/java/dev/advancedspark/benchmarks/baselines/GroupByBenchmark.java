@@ -1,6 +1,7 @@
 package dev.advancedspark.benchmarks.baselines;
 
 import dev.advancedspark.benchmarks.SparkBenchmark;
+import dev.advancedspark.part3.nativeexec.NativeExecution;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -18,8 +19,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * tuned (integer-coded keys, uncompressed cache, one partition per core, 2 shuffle partitions, AQE
  * off, a first-level aggregation hash map sized for every group: {@code spark-tuned}), the same
  * without the hash-map settings ({@code spark-tuned-default-map}), the tuned layout read from
- * Parquet without cache ({@code spark-tuned-parquet}), DuckDB in process with 2 threads ({@code
- * duckdb}) and one plain Java thread over primitive arrays ({@code java}).
+ * Parquet without cache ({@code spark-tuned-parquet}), the same on Apache DataFusion Comet ({@code
+ * spark-comet-parquet}: a session with Part 3's {@code NativeExecution.cometConf}, off-heap pool
+ * {@value #COMET_OFF_HEAP}), DuckDB in process with 2 threads ({@code duckdb}) and one plain Java
+ * thread over primitive arrays ({@code java}).
+ *
+ * <p>The Comet variant checks in set-up, at the run's size, that each question's answer equals
+ * Spark's on the same files ({@code spark.comet.enabled=false} in the same session) and prints
+ * Comet's fallback reasons per question.
  *
  * <p>All load the same Parquet files (written once under {@code target/bench-work}) before timing.
  * {@code GroupByAnswersTest} checks that they give the same answers. A question's time includes
@@ -32,11 +39,15 @@ public class GroupByBenchmark extends SparkBenchmark {
 
   static final int DUCKDB_THREADS = 2;
 
+  /** Comet's off-heap pool (on top of the fork's 4 GiB heap). */
+  static final String COMET_OFF_HEAP = "1g";
+
   @Param({
     "spark-default",
     "spark-tuned",
     "spark-tuned-default-map",
     "spark-tuned-parquet",
+    "spark-comet-parquet",
     "duckdb",
     "java"
   })
@@ -52,7 +63,10 @@ public class GroupByBenchmark extends SparkBenchmark {
     Path data = GroupByData.parquet(WORK, rows, GroupByData.K);
     boolean sparkEngine = engine.startsWith("spark");
     if (sparkEngine || !GroupByData.exists(data)) {
-      startSpark("GroupByBenchmark", Map.of());
+      boolean comet = engine.equals("spark-comet-parquet");
+      startSpark(
+          "GroupByBenchmark",
+          comet ? NativeExecution.cometConf(COMET_OFF_HEAP) : Map.<String, String>of());
       GroupByData.ensure(spark, data, rows, GroupByData.K);
     }
     if (!sparkEngine) {
@@ -61,6 +75,14 @@ public class GroupByBenchmark extends SparkBenchmark {
     }
     impl = create(engine, spark, data);
     impl.verify();
+    if (impl instanceof SparkGroupByEngine s
+        && s.name().equals(SparkGroupByEngine.Variant.COMET_PARQUET.label())) {
+      s.checkAgainstSpark()
+          .forEach(
+              (q, reasons) ->
+                  System.out.println(
+                      "Comet " + q + ": same answer as Spark; fallbacks: " + reasons));
+    }
     long loaded = impl.rows();
     if (loaded != rows) {
       throw wrongVariant(rows + " rows", loaded + " rows");
@@ -78,6 +100,8 @@ public class GroupByBenchmark extends SparkBenchmark {
           new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.TUNED_DEFAULT_MAP, WORK);
       case "spark-tuned-parquet" ->
           new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.TUNED_PARQUET, WORK);
+      case "spark-comet-parquet" ->
+          new SparkGroupByEngine(spark, data, SparkGroupByEngine.Variant.COMET_PARQUET, WORK);
       case "duckdb" -> new DuckDbGroupByEngine(data, DUCKDB_THREADS);
       case "java" -> new SingleThreadGroupByEngine(data);
       default -> throw new IllegalArgumentException("unknown engine " + engine);

@@ -7,6 +7,7 @@ import dev.advancedspark.benchmarks.SparkBenchmark;
 import dev.advancedspark.common.SqlConfs;
 import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.part3.nativeexec.NativeExecution;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +36,10 @@ import org.apache.spark.sql.execution.SparkPlan;
  *       one per core) with the vectorized reader, no cache.
  *   <li>{@code TUNED_DEFAULT_MAP}: {@code TUNED} without the two hash-map settings, to show what
  *       they alone are worth.
+ *   <li>{@code COMET_PARQUET}: {@code TUNED_PARQUET} (the same files, the same settings) in a
+ *       session with Apache DataFusion Comet ({@code NativeExecution.cometConf} of Part 3), so the
+ *       native engine is the only difference. Comet does not read Spark's cache natively by
+ *       default, hence the Parquet layout.
  * </ul>
  *
  * <p>A variant's settings apply while it loads its table and while it answers a question, and are
@@ -47,7 +52,8 @@ public final class SparkGroupByEngine implements GroupByEngine {
     DEFAULT("spark-default"),
     TUNED("spark-tuned"),
     TUNED_PARQUET("spark-tuned-parquet"),
-    TUNED_DEFAULT_MAP("spark-tuned-default-map");
+    TUNED_DEFAULT_MAP("spark-tuned-default-map"),
+    COMET_PARQUET("spark-comet-parquet");
 
     private final String label;
 
@@ -107,7 +113,8 @@ public final class SparkGroupByEngine implements GroupByEngine {
   static Map<String, String> settings(Variant variant) {
     return switch (variant) {
       case DEFAULT -> Map.of();
-      case TUNED, TUNED_PARQUET -> TUNED_CONF;
+      // Comet: the session's own switch (on), so that checkAgainstSpark can turn it off
+      case TUNED, TUNED_PARQUET, COMET_PARQUET -> TUNED_CONF;
       case TUNED_DEFAULT_MAP -> {
         Map<String, String> all = new TreeMap<>(TUNED_CONF);
         all.keySet().removeAll(AGG_MAP_KEYS);
@@ -123,7 +130,7 @@ public final class SparkGroupByEngine implements GroupByEngine {
         switch (variant) {
           case DEFAULT -> raw.cache();
           case TUNED, TUNED_DEFAULT_MAP -> integerCoded(raw).repartition(cores).cache();
-          case TUNED_PARQUET -> {
+          case TUNED_PARQUET, COMET_PARQUET -> {
             Path coded = workDir.resolve(parquet.getFileName() + "-int-" + cores);
             integerCoded(raw)
                 .repartition(cores)
@@ -240,12 +247,13 @@ public final class SparkGroupByEngine implements GroupByEngine {
           case DEFAULT -> cache && !intKeys && tunedConf;
           case TUNED, TUNED_DEFAULT_MAP -> cache && intKeys && tunedConf;
           case TUNED_PARQUET -> !cache && intKeys && tunedConf && Plans.hasColumnarScan(plan);
+          case COMET_PARQUET -> !cache && intKeys && tunedConf && cometRunsNatively(plan);
         };
     if (!ok) {
       throw SparkBenchmark.wrongVariant(
           name()
               + " (cache="
-              + (variant != Variant.TUNED_PARQUET)
+              + (variant != Variant.TUNED_PARQUET && variant != Variant.COMET_PARQUET)
               + ", int keys="
               + intKeys
               + ", tuned settings="
@@ -253,6 +261,43 @@ public final class SparkGroupByEngine implements GroupByEngine {
               + ")",
           plan.treeString());
     }
+  }
+
+  /** Comet's scan and aggregation ran (so the session has Comet's plugin and rules). */
+  private static boolean cometRunsNatively(SparkPlan plan) {
+    List<String> ops = NativeExecution.nativeOperators(plan);
+    return ops.contains("CometNativeScan") && ops.contains("CometHashAggregate");
+  }
+
+  /**
+   * For {@code COMET_PARQUET}: each question's answer with Comet and with {@code
+   * spark.comet.enabled=false} in the same session, on the same files (the run's size), and Comet's
+   * fallback reasons per question. Throws at the first answer that differs.
+   *
+   * @return question -> Comet's fallback reasons (empty: every operator native)
+   */
+  public Map<Question, List<String>> checkAgainstSpark() {
+    if (variant != Variant.COMET_PARQUET) {
+      throw new IllegalStateException(name() + " is not a Comet variant");
+    }
+    Map<Question, List<String>> fallbacks = new java.util.EnumMap<>(Question.class);
+    for (Question q : Question.values()) {
+      Answer comet = answer(q);
+      Answer spark = NativeExecution.withoutComet(this.spark, () -> answer(q));
+      String diff = comet.firstDifference(spark, 1e-9);
+      if (diff != null) {
+        throw SparkBenchmark.wrongVariant(q + ": the same answer as Spark", diff);
+      }
+      fallbacks.put(
+          q,
+          withSettings(
+              () -> {
+                Dataset<Row> query = query(q);
+                Sinks.runToNoop(query);
+                return NativeExecution.fallbackReasons(Plans.finalPlan(query));
+              }));
+    }
+    return fallbacks;
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.io.SparkFolders;
 import dev.advancedspark.common.plan.JoinStrategy;
 import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.part3.nativeexec.NativeExecution;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -35,6 +36,13 @@ import org.openjdk.jmh.annotations.State;
  * static and the adaptive one), and set-up runs the query once and reads AQE's final plan: if Spark
  * ran another strategy, the trial fails instead of measuring the wrong thing.
  *
+ * <p>{@code engine}: {@code spark}, or {@code comet}, a session with Apache DataFusion Comet (Part
+ * 3's {@code NativeExecution.cometConf}, off-heap pool {@value #COMET_OFF_HEAP}) over the same
+ * cached inputs. Comet cannot read Spark's cached batches natively, so the Comet session converts
+ * them to Arrow ({@value #COMET_CONVERT_CACHE}=true); without it every operator stays Spark's.
+ * Set-up checks that Comet's operator for the strategy ran ({@code CometBroadcastHashJoin}, {@code
+ * CometHashJoin}, {@code CometSortMergeJoin}) and that the join returns as many rows as Spark's.
+ *
  * <p>Run: {@code benchmarks/run-suite.sh JoinBenchmark} (see the module README).
  */
 @State(Scope.Benchmark)
@@ -48,6 +56,12 @@ public class JoinBenchmark extends SparkBenchmark {
     BUCKETED_SORT_MERGE
   }
 
+  /** Comet's off-heap pool (on top of the fork's 4 GiB heap). */
+  static final String COMET_OFF_HEAP = "1g";
+
+  /** Lets Comet's operators read Spark's cached batches (converted to Arrow). */
+  static final String COMET_CONVERT_CACHE = "spark.comet.convert.inMemoryCache.enabled";
+
   /** Shuffle partitions and buckets: a multiple of the 2 cores, large enough for 20M rows. */
   static final int PARTITIONS = 16;
 
@@ -60,6 +74,9 @@ public class JoinBenchmark extends SparkBenchmark {
   @Param({"true", "false"})
   public boolean aqe;
 
+  @Param({"spark", "comet"})
+  public String engine;
+
   /** Orders (the large side). */
   @Param({"4000000"})
   public long rows;
@@ -69,8 +86,17 @@ public class JoinBenchmark extends SparkBenchmark {
 
   @Setup
   public void setUp() {
-    startSpark("JoinBenchmark", Map.of());
+    boolean comet = engine.equals("comet");
+    if (!comet && !engine.equals("spark")) {
+      throw new IllegalArgumentException("engine must be spark or comet: " + engine);
+    }
+    startSpark(
+        "JoinBenchmark",
+        comet ? NativeExecution.cometConf(COMET_OFF_HEAP) : Map.<String, String>of());
     conf(aqe).forEach(spark.conf()::set);
+    if (comet) {
+      spark.conf().set(COMET_CONVERT_CACHE, "true");
+    }
     long dimRows = dimensionRows(shape, rows);
     Dataset<Row> o = orders(spark, rows, dimRows);
     Dataset<Row> c = customers(spark, dimRows);
@@ -83,7 +109,42 @@ public class JoinBenchmark extends SparkBenchmark {
       Sinks.runToNoop(orders);
       Sinks.runToNoop(customers);
     }
-    verify(join(orders, customers, strategy), strategy);
+    if (comet) {
+      verifyComet(spark, join(orders, customers, strategy), strategy);
+    } else {
+      verify(join(orders, customers, strategy), strategy);
+    }
+  }
+
+  /** The Comet operator of each strategy, as it appears in an executed plan. */
+  static String cometOperator(Strategy s) {
+    return switch (s) {
+      case BROADCAST_HASH -> "CometBroadcastHashJoin";
+      case SHUFFLED_HASH -> "CometHashJoin";
+      case SORT_MERGE, BUCKETED_SORT_MERGE -> "CometSortMergeJoin";
+    };
+  }
+
+  /**
+   * Runs the join once on Comet and checks that Comet's operator for the strategy ran, and that the
+   * join returns as many rows as with {@code spark.comet.enabled=false}.
+   */
+  public static SparkPlan verifyComet(SparkSession spark, Dataset<Row> joined, Strategy s) {
+    SparkPlan plan = Plans.finalPlan(joined);
+    List<String> ops = NativeExecution.nativeOperators(plan);
+    if (!ops.contains(cometOperator(s))) {
+      throw wrongVariant(
+          cometOperator(s) + " (Comet's " + s + ")",
+          NativeExecution.explain(plan) + "\n" + plan.treeString());
+    }
+    long rows = joined.count();
+    long sparkRows = NativeExecution.withoutComet(spark, joined::count);
+    if (rows != sparkRows) {
+      throw wrongVariant(sparkRows + " joined rows, as Spark", rows + " rows");
+    }
+    System.out.println(
+        "Comet " + s + ": " + NativeExecution.explain(plan).lines().reduce((a, b) -> b).orElse(""));
+    return plan;
   }
 
   @Benchmark

@@ -77,6 +77,21 @@ class JoinBenchmarkTest {
   }
 
   @Test
+  void theCometCheckRefusesAJoinThatRanOnSpark() {
+    // given a sort-merge join in a session without Comet's plugin
+    Dataset<Row> joined =
+        SqlConfs.with(
+            spark,
+            JoinBenchmark.conf(true),
+            () -> JoinBenchmark.join(orders, customers, Strategy.SORT_MERGE));
+
+    // then the Comet variant's check refuses to measure it as Comet
+    assertThatThrownBy(() -> JoinBenchmark.verifyComet(spark, joined, Strategy.SORT_MERGE))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("expected CometSortMergeJoin");
+  }
+
+  @Test
   void shapesSizeTheDimension() {
     assertThat(JoinBenchmark.dimensionRows("small-dim", 10_000_000)).isEqualTo(100_000);
     assertThat(JoinBenchmark.dimensionRows("two-large", 10_000_000)).isEqualTo(5_000_000);

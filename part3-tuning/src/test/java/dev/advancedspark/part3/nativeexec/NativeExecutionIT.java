@@ -38,6 +38,10 @@ class NativeExecutionIT {
     spark =
         SparkSessions.forExample(
             new SparkSessions.Settings("native-execution-it", "local[2]", conf, false));
+    // getOrCreate() returns a running session unchanged: make sure this one started with Comet
+    assertThat(spark.sparkContext().getConf().get("spark.plugins", ""))
+        .as("a SparkContext started with Comet's plugin (not one left running by another test)")
+        .contains(NativeExecution.PLUGIN_CLASS);
     Path dir = Path.of("target", "native-execution-it", "groupby").toAbsolutePath();
     NativeExecution.withoutComet(
         spark,
