@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 
 /**
  * The small-files problem of {@code partitionBy}: every write task writes one file into every
@@ -94,8 +95,11 @@ public final class SmallFilesExample {
    * (and files) and merges small ones: no single huge task for a hot value.
    */
   public static void writeRebalanced(Dataset<Row> orders, String partitionColumn, Path path) {
+    // The column by name, as SQL's /*+ REBALANCE(order_date) */ passes it: Spark 3.5's
+    // Dataset.hint hands a Column to the analyzer unconverted and the hint refuses it; 4.0+ takes
+    // col(partitionColumn) too.
     orders
-        .hint("rebalance", col(partitionColumn))
+        .hint("rebalance", UnresolvedAttribute.quoted(partitionColumn))
         .write()
         .mode(SaveMode.Overwrite)
         .partitionBy(partitionColumn)

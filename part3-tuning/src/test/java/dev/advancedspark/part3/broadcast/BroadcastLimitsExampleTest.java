@@ -7,6 +7,7 @@ import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.data.Skew;
 import dev.advancedspark.common.plan.JoinStrategy;
 import dev.advancedspark.common.testkit.SharedSpark;
+import dev.advancedspark.common.testkit.SparkVersion;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,7 +46,12 @@ class BroadcastLimitsExampleTest {
 
     // then
     System.out.println(error);
-    assertThat(error).startsWith("Cannot broadcast the table that is larger than 1024.0 KiB");
+    if (SparkVersion.atLeast(4, 1)) {
+      assertThat(error).startsWith("Cannot broadcast the table that is larger than 1024.0 KiB");
+    } else {
+      // before 4.1 there is no such setting: the cap is a fixed 8 GiB and the hint is obeyed
+      assertThat(error).isNull();
+    }
     assertThat(fine).isNull();
   }
 }
