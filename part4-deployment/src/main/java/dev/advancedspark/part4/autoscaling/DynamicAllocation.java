@@ -110,8 +110,14 @@ public final class DynamicAllocation {
                   .collectAsMap());
       await(() -> recorder.jobEnded, timeout, "the job-end event", sc);
       int added = recorder.added.size();
+      // Both views must agree: the status tracker is fed by another listener queue, so right after
+      // the job it may not list an executor that was just added, and look as if already released.
+      int toRelease = atStart + added - min;
       await(
-          () -> executors(sc) <= min, timeout, "idle executors to be released down to " + min, sc);
+          () -> executors(sc) <= min && recorder.removed() >= toRelease,
+          timeout,
+          "idle executors to be released down to " + min,
+          sc);
       // The status tracker can see the release before the listener bus has delivered its event.
       try {
         sc.sc().listenerBus().waitUntilEmpty(timeout.toMillis());
