@@ -34,6 +34,11 @@ public final class ChildDriver implements AutoCloseable {
   private final List<Predicate<String>> waiting = new ArrayList<>();
   private final List<CompletableFuture<String>> futures = new ArrayList<>();
 
+  /** Every line so far, and where the next {@link #awaitLine} starts looking in it. */
+  private final List<String> lines = new ArrayList<>();
+
+  private int next;
+
   private ChildDriver(Process process, Path log) {
     this.process = process;
     this.log = log;
@@ -82,9 +87,10 @@ public final class ChildDriver implements AutoCloseable {
         out.printf("%7.1f s  %s%n", (System.nanoTime() - start) / 1e9, line);
         onLine.accept(line);
         synchronized (this) {
+          lines.add(line);
           for (int i = 0; i < waiting.size(); i++) {
-            if (waiting.get(i).test(line)) {
-              futures.get(i).complete(line);
+            if (waiting.get(i).test(line) && futures.get(i).complete(line)) {
+              next = lines.size();
             }
           }
         }
@@ -94,10 +100,20 @@ public final class ChildDriver implements AutoCloseable {
     }
   }
 
-  /** Waits for a stdout line that matches, failing after {@code timeout} or if the JVM exits. */
+  /**
+   * Waits for a stdout line that matches, printed since the line the previous call returned (also
+   * one printed before this call: two children may print in either order), failing after {@code
+   * timeout} or if the JVM exits.
+   */
   public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
     CompletableFuture<String> f = new CompletableFuture<>();
     synchronized (this) {
+      for (int i = next; i < lines.size(); i++) {
+        if (match.test(lines.get(i))) {
+          next = i + 1;
+          return lines.get(i);
+        }
+      }
       waiting.add(match);
       futures.add(f);
     }
