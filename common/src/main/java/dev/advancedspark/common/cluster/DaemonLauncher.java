@@ -22,19 +22,7 @@ final class DaemonLauncher {
   static final String WORKER_CLASS = "org.apache.spark.deploy.worker.Worker";
 
   /** Master/worker logs: Spark's deploy classes at INFO (registrations, executor launches). */
-  private static final String DAEMON_LOG4J =
-      String.join(
-          "\n",
-          "rootLogger.level = warn",
-          "rootLogger.appenderRef.stderr.ref = console",
-          "appender.console.type = Console",
-          "appender.console.name = console",
-          "appender.console.target = SYSTEM_ERR",
-          "appender.console.layout.type = PatternLayout",
-          "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n%ex",
-          "logger.deploy.name = org.apache.spark.deploy",
-          "logger.deploy.level = info",
-          "");
+  private static final String DAEMON_LOG4J = SparkDaemons.log4jConfig("org.apache.spark.deploy");
 
   private final ClusterSpec spec;
   private final Path log4jFile;

@@ -46,6 +46,26 @@ public final class SparkDaemons {
   }
 
   /**
+   * A log4j2 configuration for a Spark process of its own: WARN and above to standard error, and
+   * INFO from {@code infoLogger} (a logger or package name), the lines that say what the process is
+   * doing ("Bound HistoryServer to ...", registrations, executor launches).
+   */
+  public static String log4jConfig(String infoLogger) {
+    return String.join(
+        "\n",
+        "rootLogger.level = warn",
+        "rootLogger.appenderRef.stderr.ref = console",
+        "appender.console.type = Console",
+        "appender.console.name = console",
+        "appender.console.target = SYSTEM_ERR",
+        "appender.console.layout.type = PatternLayout",
+        "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n%ex",
+        "logger.process.name = " + infoLogger,
+        "logger.process.level = info",
+        "");
+  }
+
+  /**
    * Sets what a Spark daemon reads from its environment: {@code SPARK_HOME} ({@code sparkHome},
    * which must hold an empty {@code jars/} folder), the Scala version, {@code SPARK_LOCAL_IP} (the
    * address every Spark UI and service binds to) and {@code JAVA_HOME}; drops {@code

@@ -65,18 +65,7 @@ public final class HistoryServerLauncher {
 
   /** Only INFO from the server itself ("Bound HistoryServer to ..."); the rest at WARN. */
   private static final String LOG4J =
-      String.join(
-          "\n",
-          "rootLogger.level = warn",
-          "rootLogger.appenderRef.stderr.ref = console",
-          "appender.console.type = Console",
-          "appender.console.name = console",
-          "appender.console.target = SYSTEM_ERR",
-          "appender.console.layout.type = PatternLayout",
-          "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n%ex",
-          "logger.history.name = org.apache.spark.deploy.history.HistoryServer",
-          "logger.history.level = info",
-          "");
+      SparkDaemons.log4jConfig("org.apache.spark.deploy.history.HistoryServer");
 
   private HistoryServerLauncher() {}
 

@@ -2,6 +2,7 @@ package dev.advancedspark.part4.connect;
 
 import dev.advancedspark.common.cluster.ParentWatchdog;
 import dev.advancedspark.common.cluster.Ports;
+import dev.advancedspark.common.cluster.SparkDaemons;
 import dev.advancedspark.part4.submit.SparkSubmitProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,18 +57,7 @@ public final class ConnectServer implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private static final String LOG4J =
-      String.join(
-          "\n",
-          "rootLogger.level = warn",
-          "rootLogger.appenderRef.stderr.ref = console",
-          "appender.console.type = Console",
-          "appender.console.name = console",
-          "appender.console.target = SYSTEM_ERR",
-          "appender.console.layout.type = PatternLayout",
-          "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n%ex",
-          "logger.connect.name = org.apache.spark.sql.connect.service",
-          "logger.connect.level = info",
-          "");
+      SparkDaemons.log4jConfig("org.apache.spark.sql.connect.service");
 
   private final Process process;
   private final int port;
