@@ -8,6 +8,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -69,56 +71,63 @@ class ModuleRulesTest {
 
   @Test
   void noPartImportsAnotherPart() {
-    slices()
-        .matching("dev.advancedspark.(part*)..")
-        .should()
-        .notDependOnEachOther()
-        .because("each part depends on common only, so a reader can take one part alone")
-        .check(CLASSES);
+    assertHolds(
+        slices()
+            .matching("dev.advancedspark.(part*)..")
+            .should()
+            .notDependOnEachOther()
+            .because("each part depends on common only, so a reader can take one part alone"));
   }
 
   @Test
   void commonImportsNoPart() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.advancedspark.common..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "dev.advancedspark.part1..",
-            "dev.advancedspark.part2..",
-            "dev.advancedspark.part3..",
-            "dev.advancedspark.part4..",
-            "dev.advancedspark.part5..")
-        .because("common is the kit every part uses: it cannot know them")
-        .check(CLASSES);
+    assertHolds(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.advancedspark.common..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "dev.advancedspark.part1..",
+                "dev.advancedspark.part2..",
+                "dev.advancedspark.part3..",
+                "dev.advancedspark.part4..",
+                "dev.advancedspark.part5..")
+            .because("common is the kit every part uses: it cannot know them"));
   }
 
   @Test
   void nothingImportsBenchmarksOrRunbooks() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackages("dev.advancedspark.benchmarks..", "dev.advancedspark.runbooks..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("dev.advancedspark.benchmarks..", "dev.advancedspark.runbooks..")
-        .because("benchmarks and runbooks are leaves of the module graph")
-        .check(CLASSES);
+    assertHolds(
+        noClasses()
+            .that()
+            .resideOutsideOfPackages(
+                "dev.advancedspark.benchmarks..", "dev.advancedspark.runbooks..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.advancedspark.benchmarks..", "dev.advancedspark.runbooks..")
+            .because("benchmarks and runbooks are leaves of the module graph"));
   }
 
   @Test
   void theDataGeneratorsAreALeafOfTheKit() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.advancedspark.common.data..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "dev.advancedspark.common.examples..", "dev.advancedspark.common.cluster..")
-        .orShould()
-        .dependOnClassesThat()
-        .haveFullyQualifiedName("dev.advancedspark.common.Examples")
-        .because("generators are used by examples, tests and benchmarks alike")
-        .check(CLASSES);
+    assertHolds(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.advancedspark.common.data..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "dev.advancedspark.common.examples..", "dev.advancedspark.common.cluster..")
+            .orShould()
+            .dependOnClassesThat()
+            .haveFullyQualifiedName("dev.advancedspark.common.Examples")
+            .because("generators are used by examples, tests and benchmarks alike"));
+  }
+
+  /** Asserts that no class breaks {@code rule}; the message lists every violation. */
+  private static void assertHolds(ArchRule rule) {
+    EvaluationResult result = rule.evaluate(CLASSES);
+    assertThat(result.hasViolation()).as(result.getFailureReport().toString()).isFalse();
   }
 }
