@@ -92,6 +92,29 @@ public final class Examples {
     }
   }
 
+  /** A tool's whole run on explicit streams, returning its exit status (0, 1 findings, 2 usage). */
+  @FunctionalInterface
+  public interface StatusTool {
+    int run(String[] args, PrintStream out, PrintStream err);
+  }
+
+  /**
+   * The thin main of a tool whose work is a {@link StatusTool} (a linter, a doctor, a calculator
+   * with findings): parsed like {@link #runTool} (and, for the bad-arguments test, stopped there),
+   * then run on the standard streams, and the JVM ends with its status when that is not 0.
+   */
+  public static void runTool(String[] args, ExampleArgs spec, StatusTool tool) {
+    runTool(
+        args,
+        spec,
+        opts -> {
+          int status = tool.run(args, System.out, System.err);
+          if (status != 0) {
+            exit(status);
+          }
+        });
+  }
+
   /** Exits with the status: the one place (with {@link #exitStatusOf}) an example ends the JVM. */
   public static void exit(int status) {
     if (CAPTURED.get() != null) {

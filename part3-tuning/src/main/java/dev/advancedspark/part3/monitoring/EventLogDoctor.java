@@ -59,15 +59,7 @@ public final class EventLogDoctor {
   public static void main(String[] args) {
     // runTool parses (and, for the bad-arguments test, stops there); run() reports every other
     // bad input as one line with status 2.
-    Examples.runTool(
-        args,
-        ARGS,
-        opts -> {
-          int status = run(args, System.out, System.err);
-          if (status != 0) {
-            Examples.exit(status);
-          }
-        });
+    Examples.runTool(args, ARGS, EventLogDoctor::run);
   }
 
   /** Reads, diagnoses and prints; returns 0, or 2 with a one-line message for bad input. */

@@ -495,16 +495,7 @@ public final class SparkConfLint {
   }
 
   public static void main(String[] args) {
-    // runTool parses (and, for the bad-arguments test, stops there); run() does the rest and
-    // returns the status: 1 when the check finds problems, 2 for a usage error.
-    Examples.runTool(
-        args,
-        ARGS,
-        opts -> {
-          int status = run(args, System.out, System.err);
-          if (status != 0) {
-            Examples.exit(status);
-          }
-        });
+    // Parsed first (the bad-arguments test stops there); run() returns 1 for findings, 2 for usage.
+    Examples.runTool(args, ARGS, SparkConfLint::run);
   }
 }
