@@ -86,6 +86,25 @@ public final class SparkDaemons {
         .toList();
   }
 
+  /**
+   * Ends a process the kit or a lesson started: SIGTERM, up to 10 s for its shutdown hooks, then
+   * SIGKILL. Returns at once if it already ended.
+   */
+  public static void stop(Process process) {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** The last lines of a daemon's log, for an error message ("" when there is no log). */
   public static String tail(Path log) {
     return ProcessReaper.tail(log);

@@ -68,7 +68,7 @@ public final class ConnectServer implements AutoCloseable {
     this.process = process;
     this.port = port;
     this.log = log;
-    this.shutdownHook = new Thread(this::stopProcess, "stop-connect-server");
+    this.shutdownHook = new Thread(() -> SparkDaemons.stop(process), "stop-connect-server");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -174,7 +174,7 @@ public final class ConnectServer implements AutoCloseable {
 
   @Override
   public void close() {
-    stopProcess();
+    SparkDaemons.stop(process);
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {
@@ -192,7 +192,7 @@ public final class ConnectServer implements AutoCloseable {
                 + "); its log "
                 + log
                 + " ends with:\n  "
-                + tail(log));
+                + SparkDaemons.tail(log));
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(Ports.LOOPBACK, port), 500);
@@ -211,7 +211,7 @@ public final class ConnectServer implements AutoCloseable {
                 + " s; its log "
                 + log
                 + " ends with:\n  "
-                + tail(log));
+                + SparkDaemons.tail(log));
       }
       try {
         // waitFor doubles as the poll interval and returns early if the server dies
@@ -220,21 +220,6 @@ public final class ConnectServer implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted while starting the Connect server", e);
       }
-    }
-  }
-
-  private void stopProcess() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -283,15 +268,6 @@ public final class ConnectServer implements AutoCloseable {
       return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-    } catch (IOException | UncheckedIOException e) {
-      return "(cannot read " + log + ")";
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.advancedspark.part5.testkit;
 
 import dev.advancedspark.common.cluster.ParentWatchdog;
+import dev.advancedspark.common.cluster.SparkDaemons;
+import dev.advancedspark.common.io.SparkFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -72,7 +73,7 @@ public final class KafkaBroker implements AutoCloseable {
     this.process = process;
     this.log = log;
     this.bootstrapServers = bootstrapServers;
-    this.shutdownHook = new Thread(this::stopProcess, "stop-kafka-broker");
+    this.shutdownHook = new Thread(() -> SparkDaemons.stop(process), "stop-kafka-broker");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -83,7 +84,7 @@ public final class KafkaBroker implements AutoCloseable {
   public static KafkaBroker start(Path workDir) {
     String classPath = brokerClassPath();
     try {
-      deleteRecursively(workDir);
+      SparkFolders.deleteRecursively(workDir);
       Files.createDirectories(workDir);
       int brokerPort = freePort();
       int controllerPort = freePort();
@@ -113,7 +114,7 @@ public final class KafkaBroker implements AutoCloseable {
             "Kafka storage format failed (exit "
                 + format.exitValue()
                 + "): "
-                + tail(workDir.resolve("format.log")));
+                + SparkDaemons.tail(workDir.resolve("format.log")));
       }
 
       List<String> args = new ArrayList<>();
@@ -198,7 +199,7 @@ public final class KafkaBroker implements AutoCloseable {
 
   @Override
   public void close() {
-    stopProcess();
+    SparkDaemons.stop(process);
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {
@@ -224,7 +225,10 @@ public final class KafkaBroker implements AutoCloseable {
       while (true) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
-              "The Kafka broker exited (code " + process.exitValue() + "): " + tail(log));
+              "The Kafka broker exited (code "
+                  + process.exitValue()
+                  + "): "
+                  + SparkDaemons.tail(log));
         }
         try {
           if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
@@ -240,26 +244,11 @@ public final class KafkaBroker implements AutoCloseable {
                   + " s; its log "
                   + log
                   + " ends with: "
-                  + tail(log));
+                  + SparkDaemons.tail(log));
         }
         // waitFor doubles as the poll interval and returns early if the broker dies
         process.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS);
       }
-    }
-  }
-
-  private void stopProcess() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -353,24 +342,6 @@ public final class KafkaBroker implements AutoCloseable {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return s.getLocalPort();
-    }
-  }
-
-  static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-    } catch (IOException e) {
-      return "(cannot read " + log + ")";
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }
