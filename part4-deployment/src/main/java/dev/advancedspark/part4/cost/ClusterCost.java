@@ -25,6 +25,14 @@ import java.util.Locale;
  * (onDemandPrice / spotPrice - 1) / reworkNodeHours}. Billing granularity, start-up time and the
  * driver node are left out. The default prices are examples, not quotes: pass your own.
  *
+ * <p>Serverless, for comparison: EMR Serverless bills each worker's vCPU-hours and GB-hours; a
+ * worker runs one executor with as many cores as it has vCPUs and a heap that leaves room for
+ * Spark's overhead in the worker's memory ({@link ServerlessWorkers}, which refuses a size the
+ * vendor does not offer). The same task-hours then cost {@code taskHours / vcpus x (vcpus x
+ * vcpuHourPrice + gb x gbHourPrice)}: the deadline buys workers, not worker-hours, and memory per
+ * vCPU is the lever. Per-second billing with its one-minute minimum and the driver's worker are
+ * left out.
+ *
  * <pre>
  * bin/run-example ClusterCost --node-type m5.2xlarge --task-hours 64 --deadline-hours 1
  * </pre>
@@ -43,7 +51,10 @@ public final class ClusterCost {
           .option("on-demand-price", "0.384", "price per node-hour on demand (example)")
           .option("spot-price", "0.15", "price per node-hour on spot (example)")
           .option("interruption-rate", "0.05", "chance a spot node is reclaimed per hour (example)")
-          .option("rework-node-hours", "0.25", "node-hours of work redone per reclaimed node");
+          .option("rework-node-hours", "0.25", "node-hours of work redone per reclaimed node")
+          .option("serverless-worker", "4x16", "EMR Serverless worker, VCPUSxGB (e.g. 4x30)")
+          .option("vcpu-hour-price", "0.052624", "serverless price per vCPU-hour (example)")
+          .option("gb-hour-price", "0.0057785", "serverless price per GB-hour (example)");
 
   /** The inputs. */
   public record Workload(
@@ -68,7 +79,30 @@ public final class ClusterCost {
       double spotCost,
       double breakEvenInterruptionRate) {}
 
+  /** The serverless result: workers for the deadline, run time and cost. */
+  public record ServerlessPlan(
+      ServerlessWorkers.Worker worker, int workers, double runHours, double cost) {}
+
   private ClusterCost() {}
+
+  /** Prices the same task-hours on serverless workers of one size, within the deadline. */
+  public static ServerlessPlan serverless(
+      ServerlessWorkers.Worker worker,
+      double taskHours,
+      double deadlineHours,
+      double vcpuHourPrice,
+      double gbHourPrice) {
+    require(taskHours > 0, "task-hours must be > 0, got " + taskHours);
+    require(deadlineHours > 0, "deadline-hours must be > 0, got " + deadlineHours);
+    require(
+        vcpuHourPrice > 0 && gbHourPrice > 0,
+        "serverless prices must be > 0, got " + vcpuHourPrice + " and " + gbHourPrice);
+    int workers = (int) Math.ceil(taskHours / (deadlineHours * worker.vcpus()) - 1e-9);
+    double runHours = taskHours / ((double) workers * worker.vcpus());
+    double cost =
+        workers * runHours * (worker.vcpus() * vcpuHourPrice + worker.memoryGb() * gbHourPrice);
+    return new ServerlessPlan(worker, workers, runHours, cost);
+  }
 
   /** Sizes executors on {@code node} and prices the run; explains inputs that cannot work. */
   public static Plan plan(NodeType node, Workload w) {
@@ -115,6 +149,25 @@ public final class ClusterCost {
     if (!ok) {
       throw new IllegalArgumentException(message);
     }
+  }
+
+  /** The serverless plan as the tool prints it. */
+  public static String describe(ServerlessPlan s) {
+    ServerlessWorkers.Worker w = s.worker();
+    return String.format(
+        Locale.ROOT,
+        "serverless (EMR Serverless %dx%d GB workers): %d workers, %.2f h, cost per run %.2f;"
+            + " heap %d + overhead %d MiB per worker%n"
+            + "  --conf spark.executor.cores=%d --conf spark.executor.memory=%dm%n",
+        w.vcpus(),
+        w.memoryGb(),
+        s.workers(),
+        s.runHours(),
+        s.cost(),
+        w.heapMiB(),
+        w.overheadMiB(),
+        w.vcpus(),
+        w.heapMiB());
   }
 
   /** The plan as the tool prints it. */
@@ -199,12 +252,21 @@ public final class ClusterCost {
               o.getDouble("interruption-rate"),
               o.getDouble("rework-node-hours"));
       Plan p;
+      ServerlessPlan s;
       try {
         p = plan(node, w);
+        s =
+            serverless(
+                ServerlessWorkers.parse(o.get("serverless-worker")),
+                w.taskHours(),
+                w.deadlineHours(),
+                o.getDouble("vcpu-hour-price"),
+                o.getDouble("gb-hour-price"));
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage(), ARGS.usage());
       }
       out.print(describe(node, w, p));
+      out.print(describe(s));
       return 0;
     } catch (UsageException e) {
       return Examples.report(e, out, err);

@@ -85,8 +85,12 @@ class ClusterCostTest {
         .contains("executors per node: 2 x 4 cores")
         .contains("64.0 task-hours within 1.00 h: 8 nodes, 1.00 h")
         .contains("cost per run: on demand 3.07, spot 1.21")
-        .contains("--conf spark.executor.instances=16");
+        .contains("--conf spark.executor.instances=16")
+        .contains("serverless (EMR Serverless 4x16 GB workers): 16 workers, 1.00 h, cost per run");
     assertThat(ClusterCost.run(new String[] {"--node-type", "m9.huge"}, o, e)).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown node type 'm9.huge'");
+    assertThat(ClusterCost.run(new String[] {"--serverless-worker", "4x32"}, o, e)).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("EMR Serverless 4-vCPU workers take 8 to 30 GB in steps of 1 GB, not 32 GB");
   }
 }
