@@ -217,7 +217,8 @@ public final class CompatibilityTable {
         .append(" from the tests' version switches (`SparkVersion.atLeast`) and the profiles'")
         .append(" exclusions in the root `pom.xml`. Do not edit by hand: runbooks'")
         .append(" `CompatibilityTableTest` fails when this file disagrees with the switches and")
-        .append(" exclusions.\n\n");
+        .append(" exclusions.")
+        .append(" A line without reports here keeps its row and cells from the table before.\n\n");
     md.append("## Lines\n\n")
         .append(
             "| Line | Spark | Delta | Jackson | Scala | JDKs | Command | Result | Wall time |\n")
@@ -247,7 +248,8 @@ public final class CompatibilityTable {
     }
     md.append("\nWall times were taken on a shared 2-core machine under load from other builds;")
         .append(" compare lines with care. JDK of the runs: ")
-        .append(run(lines.get(0)).getProperty("jdk", "?"))
+        .append(
+            run(lines.get(0)).getProperty("jdk", previous().jdk() == null ? "?" : previous().jdk()))
         .append(".\n\n");
     for (Line l : lines) {
       if (!l.modulesLeftOut().isEmpty()) {
@@ -279,6 +281,12 @@ public final class CompatibilityTable {
       }
       for (String excluded : l.excluded().keySet()) {
         testClasses.put(moduleOf(excluded) + "/" + excluded, moduleOf(excluded));
+      }
+      if (run(l).getProperty("carried") != null) {
+        previous().cells().getOrDefault(l.name(), Map.of()).entrySet().stream()
+            .filter(e -> !e.getValue().equals("no result"))
+            .forEach(
+                e -> testClasses.put(e.getKey(), e.getKey().substring(0, e.getKey().indexOf('/'))));
       }
     }
     for (Switch s : switches) {
@@ -464,6 +472,10 @@ public final class CompatibilityTable {
       return "not run";
     }
     int[] r = results(l).get(module + "/" + cls);
+    if (r == null && run(l).getProperty("carried") != null) {
+      String before = previous().cells().getOrDefault(l.name(), Map.of()).get(module + "/" + cls);
+      return before == null ? "no result" : before;
+    }
     if (r == null) {
       return "no result";
     }
@@ -498,9 +510,85 @@ public final class CompatibilityTable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+    } else if (previous().rows().containsKey(l.name())) {
+      // no reports of this line here: keep what the committed table says of it
+      p.putAll(previous().rows().get(l.name()));
+      p.setProperty("carried", "true");
     }
     return p;
   }
+
+  /**
+   * What the committed COMPATIBILITY.md says: per line, its row of the Lines table (command,
+   * result, wall time, JDK) and its column of the Lessons table. A line run elsewhere (another
+   * machine, an earlier session) keeps its cells when this run has no reports of it.
+   */
+  record Previous(
+      Map<String, Properties> rows, Map<String, Map<String, String>> cells, String jdk) {}
+
+  private Previous previous;
+
+  Previous previous() {
+    if (previous == null) {
+      previous = readPrevious(root.resolve("COMPATIBILITY.md"));
+    }
+    return previous;
+  }
+
+  static Previous readPrevious(Path md) {
+    Map<String, Properties> rows = new LinkedHashMap<>();
+    Map<String, Map<String, String>> cells = new LinkedHashMap<>();
+    String jdk = null;
+    if (!Files.isRegularFile(md)) {
+      return new Previous(rows, cells, jdk);
+    }
+    List<String> text;
+    try {
+      text = Files.readAllLines(md, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> header = null;
+    boolean inLines = false;
+    for (String line : text) {
+      if (line.startsWith("| Line |")) {
+        inLines = true;
+        continue;
+      }
+      if (line.startsWith("| Module | Test |")) {
+        inLines = false;
+        header = cells(line);
+        continue;
+      }
+      if (!line.startsWith("| ") || line.startsWith("|---")) {
+        if (!line.startsWith("|")) {
+          inLines = false;
+        }
+        Matcher j = PREVIOUS_JDK.matcher(line);
+        if (j.find()) {
+          jdk = j.group(1);
+        }
+        continue;
+      }
+      List<String> c = cells(line);
+      if (inLines && c.size() == 9) {
+        Properties p = new Properties();
+        p.setProperty("command", c.get(6).replaceAll("^`|`$", ""));
+        p.setProperty("result", c.get(7));
+        p.setProperty("wall", c.get(8));
+        rows.put(c.get(0).replace(" (default)", ""), p);
+      } else if (header != null && c.size() == header.size()) {
+        for (int i = 2; i < c.size(); i++) {
+          cells
+              .computeIfAbsent(header.get(i), k -> new TreeMap<>())
+              .put(c.get(0) + "/" + c.get(1), c.get(i));
+        }
+      }
+    }
+    return new Previous(rows, cells, jdk);
+  }
+
+  static final Pattern PREVIOUS_JDK = Pattern.compile("JDK of the runs: (.+?)\\.$");
 
   static final Pattern SUITE =
       Pattern.compile(

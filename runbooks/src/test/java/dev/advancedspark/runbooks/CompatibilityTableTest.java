@@ -46,6 +46,30 @@ class CompatibilityTableTest {
     assertThat(table.problems(md.replace("| 3.5 |", "| 3.4 |"))).isNotEmpty();
   }
 
+  @Test
+  void aLineWithoutReportsHereKeepsItsRowAndCellsFromTheCommittedTable() {
+    CompatibilityTable.Previous before =
+        CompatibilityTable.readPrevious(REPO.resolve("COMPATIBILITY.md"));
+    // every line has a row, and the lines that were run have cells
+    assertThat(before.rows()).containsKeys("3.5", "4.0", "4.1", "4.2");
+    assertThat(before.cells().get("3.5")).containsKey("part1-architecture/JobAnatomyExampleTest");
+    assertThat(before.jdk()).isNotBlank();
+    // rendering without reports reproduces the committed table's rows and cells
+    String rendered = table.render("today");
+    String committed;
+    try {
+      committed = compatibilityMd();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(body(rendered)).isEqualTo(body(committed));
+  }
+
+  /** The table without its first three lines (title and the generation date). */
+  private static String body(String md) {
+    return md.lines().skip(3).collect(java.util.stream.Collectors.joining("\n"));
+  }
+
   private static String compatibilityMd() throws IOException {
     return Files.readString(REPO.resolve("COMPATIBILITY.md"), StandardCharsets.UTF_8);
   }
