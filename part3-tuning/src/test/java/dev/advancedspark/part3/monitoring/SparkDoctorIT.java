@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.advancedspark.common.SparkSessions;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
+import dev.advancedspark.common.testkit.SparkVersion;
 import dev.advancedspark.part3.memory.SpillExample;
 import dev.advancedspark.part3.monitoring.SparkDoctor.Diagnosis;
 import dev.advancedspark.part3.monitoring.SparkDoctor.Rule;
@@ -108,6 +109,9 @@ class SparkDoctorIT {
     String report = out.toString(StandardCharsets.UTF_8);
     System.out.println(report);
     assertThat(status).isZero();
-    assertThat(report).contains("Spark 4.2.0").contains("2 cores").contains("SKEW: stage");
+    assertThat(report)
+        .contains("Spark " + SparkVersion.current())
+        .contains("2 cores")
+        .contains("SKEW: stage");
   }
 }

@@ -260,6 +260,16 @@ class SparkDoctorTest {
         .isEqualTo("the same input, 1,000,000 records (40.0 MiB), was read by 2 jobs");
     assertThat(rules(run(tasks, oneJob, List.of(), Map.of(), List.of()))).isEmpty();
     assertThat(rules(run(smaller, twoJobs, List.of(), Map.of(), List.of()))).isEmpty();
+    // Two jobs reading different columns of one file report different bytes on some Spark lines
+    // (3.5): matched on records, named with the range
+    List<TaskFact> otherColumns =
+        List.of(task(1, 1_000_000, 4 * MIB), task(5, 1_000_000, 40 * MIB));
+    List<Diagnosis> columns =
+        SparkDoctor.diagnose(run(otherColumns, twoJobs, List.of(), Map.of(), List.of()), T);
+    assertThat(columns.get(0).evidence())
+        .isEqualTo(
+            "the same input, 1,000,000 records (4.0 MiB to 40.0 MiB: different columns), was read"
+                + " by 2 jobs");
   }
 
   @Test
