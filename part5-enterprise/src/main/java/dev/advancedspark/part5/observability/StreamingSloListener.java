@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -32,6 +33,12 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
  *   <li>{@link Check#ROWS_DROPPED_BY_WATERMARK}: stateful operators dropped rows older than the
  *       watermark ({@code numRowsDroppedByWatermark}): no error, no row in the output, only this
  *       counter.
+ *   <li>{@link Check#SOURCE_LAG}: a source is further behind the newest data than allowed. The
+ *       Kafka source reports, in each progress report's source metrics, {@code
+ *       maxOffsetsBehindLatest}: per topic partition, the latest offset the broker had when the
+ *       batch was planned minus the offset the batch read up to, the largest of them. It grows when
+ *       the query is rate-limited ({@code maxOffsetsPerTrigger}) or slower than the producers; a
+ *       source without the metric (files, rate, memory) is not judged.
  * </ul>
  *
  * The first {@code warmUpBatches} of every run are not judged on time (planning, code generation
@@ -45,11 +52,22 @@ public final class StreamingSloListener extends StreamingQueryListener {
   public enum Check {
     BATCH_DURATION,
     FALLING_BEHIND,
-    ROWS_DROPPED_BY_WATERMARK
+    ROWS_DROPPED_BY_WATERMARK,
+    SOURCE_LAG
   }
 
-  /** The objectives. */
-  public record Slo(Duration batchBudget, long maxRowsDroppedPerBatch, int warmUpBatches) {}
+  /** The Kafka source's metric this listener reads for {@link Check#SOURCE_LAG}. */
+  public static final String OFFSETS_BEHIND = "maxOffsetsBehindLatest";
+
+  /** The objectives; {@code maxOffsetsBehind} is judged on sources that report the metric. */
+  public record Slo(
+      Duration batchBudget, long maxRowsDroppedPerBatch, int warmUpBatches, long maxOffsetsBehind) {
+
+    /** Without a lag objective. */
+    public Slo(Duration batchBudget, long maxRowsDroppedPerBatch, int warmUpBatches) {
+      this(batchBudget, maxRowsDroppedPerBatch, warmUpBatches, Long.MAX_VALUE);
+    }
+  }
 
   /** One broken objective in one batch of one query. */
   public record Breach(String query, long batchId, Check check, String observed, String limit) {
@@ -120,6 +138,18 @@ public final class StreamingSloListener extends StreamingQueryListener {
               Check.ROWS_DROPPED_BY_WATERMARK,
               dropped + " rows dropped as late",
               "at most " + slo.maxRowsDroppedPerBatch()));
+    }
+    for (SourceProgress source : p.sources()) {
+      String behind = source.metrics() == null ? null : source.metrics().get(OFFSETS_BEHIND);
+      if (behind != null && Long.parseLong(behind) > slo.maxOffsetsBehind()) {
+        out.add(
+            new Breach(
+                query,
+                p.batchId(),
+                Check.SOURCE_LAG,
+                source.description() + " is " + behind + " offsets behind the latest",
+                "at most " + slo.maxOffsetsBehind()));
+      }
     }
     return out;
   }
