@@ -3,6 +3,7 @@ package dev.advancedspark.part4.connect;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.cluster.ClassPathJvm;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,10 +71,10 @@ public final class SparkConnectExample {
                 CLIENT_CLASSPATH_PROPERTY, "connect-client.classpath", "connect-client"),
             // This module's classes (ConnectQuery) and common's (its argument parsing): neither
             // brings Spark classes of its own.
-            ConnectServer.codeSource(ConnectQuery.class),
-            ConnectServer.codeSource(Examples.class));
+            ClassPathJvm.codeSource(ConnectQuery.class),
+            ClassPathJvm.codeSource(Examples.class));
     List<String> cmd = new ArrayList<>();
-    cmd.add(ConnectServer.javaBin());
+    cmd.add(ClassPathJvm.javaBin());
     cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     // Arrow, which carries the results, needs java.nio opened, like Spark itself.
     cmd.addAll(dev.advancedspark.part4.submit.SparkSubmitProcess.javaModuleOptions());
