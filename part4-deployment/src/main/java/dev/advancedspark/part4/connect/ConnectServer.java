@@ -98,7 +98,9 @@ public final class ConnectServer implements AutoCloseable {
       throw new UncheckedIOException("Cannot prepare the Spark Connect server in " + workDir, e);
     }
     int port = Ports.freePort();
-    List<String> options = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
+    List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+    // A small server for tiny queries: the serial GC and the C1 compiler spare the 2 cores.
+    options.addAll(SparkDaemons.SMALL_JVM_OPTIONS);
     options.addAll(SparkDaemons.javaModuleOptions());
     options.add("-Dlog4j2.configurationFile=" + log4j.toUri());
     // SparkConf reads spark.* system properties: the same settings --conf would give.
