@@ -1,15 +1,11 @@
 package dev.advancedspark.part4.connect;
 
+import dev.advancedspark.common.cluster.ClassPathJvm;
 import dev.advancedspark.common.cluster.ParentWatchdog;
 import dev.advancedspark.common.cluster.Ports;
 import dev.advancedspark.common.cluster.SparkDaemons;
-import dev.advancedspark.part4.submit.SparkSubmitProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A Spark Connect server in a JVM of its own, started from Maven jars ({@code spark-connect_2.13}'s
@@ -54,22 +48,16 @@ public final class ConnectServer implements AutoCloseable {
   static final String SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer";
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-  private static final Duration POLL = Duration.ofMillis(200);
 
   private static final String LOG4J =
       SparkDaemons.log4jConfig("org.apache.spark.sql.connect.service");
 
-  private final Process process;
+  private final ClassPathJvm jvm;
   private final int port;
-  private final Path log;
-  private final Thread shutdownHook;
 
-  private ConnectServer(Process process, int port, Path log) {
-    this.process = process;
+  private ConnectServer(ClassPathJvm jvm, int port) {
+    this.jvm = jvm;
     this.port = port;
-    this.log = log;
-    this.shutdownHook = new Thread(() -> SparkDaemons.stop(process), "stop-connect-server");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   // tag::server-conf[]
@@ -102,46 +90,36 @@ public final class ConnectServer implements AutoCloseable {
     }
     String classPath =
         classPathFromFile(CLASSPATH_PROPERTY, "connect-server.classpath", "connect-server");
+    Path log4j = workDir.resolve("log4j2-connect-server.properties");
     try {
       Files.createDirectories(workDir);
-      Path log4j = workDir.resolve("log4j2-connect-server.properties");
       Files.writeString(log4j, LOG4J);
-      Path log = workDir.resolve("connect-server.log");
-      int port = Ports.freePort();
-      List<String> cmd = new ArrayList<>();
-      cmd.add(javaBin());
-      cmd.addAll(List.of("-Xmx1g", "-XX:+UseSerialGC"));
-      cmd.addAll(SparkSubmitProcess.javaModuleOptions());
-      cmd.add("-Dlog4j2.configurationFile=" + log4j.toUri());
-      // SparkConf reads spark.* system properties: the same settings --conf would give.
-      serverConf(port, workDir.toAbsolutePath()).forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-      cmd.add("-cp");
-      cmd.add(classPath + java.io.File.pathSeparator + codeSource(ParentWatchdog.class));
-      cmd.add(ParentWatchdog.class.getName());
-      cmd.add(Long.toString(ProcessHandle.current().pid()));
-      cmd.add(SERVER_CLASS);
-      ProcessBuilder pb = new ProcessBuilder(cmd);
-      pb.environment().put(TOKEN_ENV, token);
-      pb.environment().put("SPARK_LOCAL_IP", Ports.LOOPBACK);
-      // Scratch space under workDir (spark.local.dir would do the same, with a warning).
-      pb.environment()
-          .put("SPARK_LOCAL_DIRS", workDir.resolve("local").toAbsolutePath().toString());
-      pb.environment().remove("SPARK_HOME");
-      pb.environment().remove("SPARK_CONF_DIR");
-      pb.environment().remove("SPARK_REMOTE");
-      pb.directory(workDir.toFile());
-      pb.redirectErrorStream(true).redirectOutput(log.toFile());
-      ConnectServer server = new ConnectServer(pb.start(), port, log);
-      try {
-        server.awaitReady();
-      } catch (RuntimeException e) {
-        server.close();
-        throw e;
-      }
-      return server;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start the Spark Connect server in " + workDir, e);
+      throw new UncheckedIOException("Cannot prepare the Spark Connect server in " + workDir, e);
     }
+    int port = Ports.freePort();
+    List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+    // A small server for tiny queries: the serial GC and the C1 compiler spare the 2 cores.
+    options.addAll(SparkDaemons.SMALL_JVM_OPTIONS);
+    options.addAll(SparkDaemons.javaModuleOptions());
+    options.add("-Dlog4j2.configurationFile=" + log4j.toUri());
+    // SparkConf reads spark.* system properties: the same settings --conf would give.
+    serverConf(port, workDir.toAbsolutePath()).forEach((k, v) -> options.add("-D" + k + "=" + v));
+    ProcessBuilder pb =
+        new ProcessBuilder(ClassPathJvm.command(options, classPath, SERVER_CLASS, List.of()));
+    pb.environment().put(TOKEN_ENV, token);
+    pb.environment().put("SPARK_LOCAL_IP", Ports.LOOPBACK);
+    // Scratch space under workDir (spark.local.dir would do the same, with a warning).
+    pb.environment().put("SPARK_LOCAL_DIRS", workDir.resolve("local").toAbsolutePath().toString());
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().remove("SPARK_CONF_DIR");
+    pb.environment().remove("SPARK_REMOTE");
+    pb.directory(workDir.toFile());
+    ClassPathJvm jvm =
+        ClassPathJvm.start("The Spark Connect server", pb, workDir.resolve("connect-server.log"));
+    // the gRPC server binds once the SparkContext is up
+    jvm.awaitPort(port, READY_TIMEOUT);
+    return new ConnectServer(jvm, port);
   }
 
   /** The port the server listens on, on 127.0.0.1. */
@@ -161,70 +139,20 @@ public final class ConnectServer implements AutoCloseable {
 
   /** The server's log (its stdout and stderr). */
   public Path log() {
-    return log;
+    return jvm.log();
   }
 
   public long pid() {
-    return process.pid();
+    return jvm.pid();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return jvm.isAlive();
   }
 
   @Override
   public void close() {
-    SparkDaemons.stop(process);
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      // the hook is running or has run
-    }
-  }
-
-  private void awaitReady() {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "The Spark Connect server exited (code "
-                + process.exitValue()
-                + "); its log "
-                + log
-                + " ends with:\n  "
-                + SparkDaemons.tail(log));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(Ports.LOOPBACK, port), 500);
-        return;
-      } catch (IOException notYet) {
-        // the gRPC server binds once the SparkContext is up
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "The Spark Connect server did not listen on "
-                + Ports.LOOPBACK
-                + ":"
-                + port
-                + " within "
-                + READY_TIMEOUT.toSeconds()
-                + " s; its log "
-                + log
-                + " ends with:\n  "
-                + SparkDaemons.tail(log));
-      }
-      try {
-        // waitFor doubles as the poll interval and returns early if the server dies
-        process.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while starting the Connect server", e);
-      }
-    }
-  }
-
-  static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    jvm.close();
   }
 
   /**
@@ -233,41 +161,10 @@ public final class ConnectServer implements AutoCloseable {
    * (as Maven's tests run).
    */
   static String classPathFromFile(String property, String fileName, String subModule) {
-    String configured = System.getProperty(property);
-    String rel = (subModule.isEmpty() ? "" : subModule + "/") + "target/" + fileName;
-    Path file =
-        configured != null
-            ? Path.of(configured)
-            : Stream.of(Path.of("part4-deployment", rel), Path.of(rel))
-                .filter(Files::isRegularFile)
-                .findFirst()
-                .orElse(Path.of("part4-deployment", rel));
-    if (!Files.isRegularFile(file)) {
-      String module = "part4-deployment" + (subModule.isEmpty() ? "" : "/" + subModule);
-      throw new IllegalStateException(
-          "The class path file "
-              + file.toAbsolutePath()
-              + " is missing. Build it with: mvn -pl "
-              + module
-              + " -am package -DskipTests");
-    }
-    try {
-      String cp = Files.readString(file, StandardCharsets.UTF_8).trim();
-      if (cp.isEmpty()) {
-        throw new IllegalStateException("The class path file is empty: " + file);
-      }
-      return cp;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The jar or folder a class was loaded from. */
-  static String codeSource(Class<?> c) {
-    try {
-      return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    String rel = subModule + "/target/" + fileName;
+    return ClassPathJvm.readClassPathFile(
+        property,
+        List.of(Path.of("part4-deployment", rel), Path.of(rel)),
+        "mvn -pl part4-deployment/" + subModule + " -am package -DskipTests");
   }
 }

@@ -3,6 +3,8 @@ package dev.advancedspark.part4.connect;
 import dev.advancedspark.common.ExampleArgs;
 import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.RunnableExample;
+import dev.advancedspark.common.cluster.ClassPathJvm;
+import dev.advancedspark.common.cluster.SparkDaemons;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Spark Connect with token authentication, server and client in two JVMs with two class paths: the
@@ -47,8 +50,11 @@ public final class SparkConnectExample {
 
   private SparkConnectExample() {}
 
-  /** One run of the client JVM: its exit status and everything it printed. */
-  public record ClientRun(int exitCode, String output, Path log) {}
+  /**
+   * One run of the client JVM: its exit status, everything it printed, and whether it was stopped
+   * (see {@link #runClient(String, long, int, Path, Predicate)}) instead of ending on its own.
+   */
+  public record ClientRun(int exitCode, String output, Path log, boolean stopped) {}
 
   /** A fresh random token (32 hex digits). */
   public static String newToken() {
@@ -63,6 +69,16 @@ public final class SparkConnectExample {
    * is killed if it has not ended 30 s later.
    */
   public static ClientRun runClient(String remote, long rows, int timeoutSeconds, Path log) {
+    return runClient(remote, rows, timeoutSeconds, log, output -> false);
+  }
+
+  /**
+   * {@link #runClient(String, long, int, Path)}, but the client is stopped as soon as what it
+   * printed so far satisfies {@code enough} (checked every 200 ms): for a test that needs to see
+   * the client retry, not to wait for its deadline.
+   */
+  public static ClientRun runClient(
+      String remote, long rows, int timeoutSeconds, Path log, Predicate<String> enough) {
     String classPath =
         String.join(
             File.pathSeparator,
@@ -70,11 +86,12 @@ public final class SparkConnectExample {
                 CLIENT_CLASSPATH_PROPERTY, "connect-client.classpath", "connect-client"),
             // This module's classes (ConnectQuery) and common's (its argument parsing): neither
             // brings Spark classes of its own.
-            ConnectServer.codeSource(ConnectQuery.class),
-            ConnectServer.codeSource(Examples.class));
+            ClassPathJvm.codeSource(ConnectQuery.class),
+            ClassPathJvm.codeSource(Examples.class));
     List<String> cmd = new ArrayList<>();
-    cmd.add(ConnectServer.javaBin());
-    cmd.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    cmd.add(ClassPathJvm.javaBin());
+    cmd.add("-Xmx512m");
+    cmd.addAll(SparkDaemons.SMALL_JVM_OPTIONS);
     // Arrow, which carries the results, needs java.nio opened, like Spark itself.
     cmd.addAll(dev.advancedspark.part4.submit.SparkSubmitProcess.javaModuleOptions());
     cmd.add("-cp");
@@ -93,15 +110,29 @@ public final class SparkConnectExample {
       pb.redirectOutput(log.toFile());
       Process p = pb.start();
       try {
-        long deadline = Duration.ofSeconds(timeoutSeconds).plus(KILL_AFTER).toMillis();
-        if (!p.waitFor(deadline, TimeUnit.MILLISECONDS)) {
-          throw new IllegalStateException(
-              "The Connect client did not end within "
-                  + deadline / 1000
-                  + " s; read "
-                  + log.toAbsolutePath());
+        Duration limit = Duration.ofSeconds(timeoutSeconds).plus(KILL_AFTER);
+        long deadline = System.nanoTime() + limit.toNanos();
+        boolean stopped = false;
+        // waitFor doubles as the poll interval and returns as soon as the client ends
+        while (!p.waitFor(200, TimeUnit.MILLISECONDS)) {
+          if (enough.test(Files.readString(log, StandardCharsets.UTF_8))) {
+            p.destroyForcibly().waitFor(KILL_AFTER.toSeconds(), TimeUnit.SECONDS);
+            stopped = true;
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "The Connect client did not end within "
+                    + limit.toSeconds()
+                    + " s; read "
+                    + log.toAbsolutePath());
+          }
         }
-        return new ClientRun(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8), log);
+        return new ClientRun(
+            p.isAlive() ? -1 : p.exitValue(),
+            Files.readString(log, StandardCharsets.UTF_8),
+            log,
+            stopped);
       } finally {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();

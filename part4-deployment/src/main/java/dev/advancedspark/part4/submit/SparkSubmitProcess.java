@@ -70,6 +70,7 @@ public final class SparkSubmitProcess {
   private Path appJar;
   private final List<String> appArgs = new ArrayList<>();
   private Path log;
+  private final List<String> javaOptions = new ArrayList<>();
 
   private SparkSubmitProcess(String classPath) {
     this.classPath = classPath;
@@ -116,6 +117,15 @@ public final class SparkSubmitProcess {
     return this;
   }
 
+  /**
+   * JVM options for the spark-submit JVM itself (in client mode, the driver's JVM), e.g. {@code
+   * -XX:TieredStopAtLevel=1}: what {@code SPARK_SUBMIT_OPTS} gives {@code bin/spark-submit}.
+   */
+  public SparkSubmitProcess javaOptions(List<String> options) {
+    javaOptions.addAll(options);
+    return this;
+  }
+
   /** Where the spark-submit JVM's output goes (stdout and stderr together). */
   public SparkSubmitProcess log(Path file) {
     this.log = file;
@@ -127,6 +137,7 @@ public final class SparkSubmitProcess {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
+    cmd.addAll(javaOptions);
     cmd.addAll(javaModuleOptions());
     cmd.add("-cp");
     cmd.add(classPath);

@@ -3,6 +3,7 @@ package dev.advancedspark.part4.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.advancedspark.common.cluster.ParentWatchdog;
+import dev.advancedspark.common.cluster.SparkDaemons;
 import dev.advancedspark.common.cluster.StandaloneCluster;
 import dev.advancedspark.common.testkit.SharedSpark;
 import dev.advancedspark.part4.submit.SparkSubmitProcess;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,11 +22,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The application jar, as {@code mvn package} built it, submitted with {@code SparkSubmit} (its own
  * JVM, Spark's jars only on its class path) to a standalone cluster on 127.0.0.1: one Master and
- * two one-core Workers, shared by every test here.
+ * two two-core Workers, shared by every test here.
+ *
+ * <p>The cluster-mode submission starts in {@link #startTheCluster()} and runs while the
+ * client-mode test does (each application has one executor; with the cluster-mode driver, three of
+ * the four cores are taken): its spark-submit JVM spends most of its life idle, asking the master
+ * for the driver's state every 10 s ({@code ClientEndpoint}). Its test then asserts its result.
  */
 class SparkSubmitIT {
 
-  private static final Duration SUBMIT_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration SUBMIT_TIMEOUT = Duration.ofMinutes(5);
   private static final String MAIN = DailyRevenueJob.class.getName();
 
   private static Path jar;
@@ -33,6 +40,7 @@ class SparkSubmitIT {
   private static List<OrdersCsv.Order> orders;
   private static String sparkClassPath;
   private static StandaloneCluster cluster;
+  private static CompletableFuture<SparkSubmitProcess.Result> clusterMode;
 
   @BeforeAll
   static void startTheCluster() throws Exception {
@@ -52,19 +60,28 @@ class SparkSubmitIT {
     cluster =
         StandaloneCluster.builder()
             .workers(2)
-            .coresPerWorker(1)
+            .coresPerWorker(2)
             .memoryPerWorker("1g")
             .workDir(work.resolve("cluster"))
             .classPath(daemons)
             .start();
     input = work.resolve("orders.csv");
     orders = OrdersCsv.write(input, 2_000, 42L);
+    clusterMode =
+        CompletableFuture.supplyAsync(() -> submit("cluster", work.resolve("out-cluster")));
   }
 
   @AfterAll
-  static void stopTheCluster() {
-    if (cluster != null) {
-      cluster.close();
+  static void stopTheCluster() throws Exception {
+    try {
+      if (clusterMode != null) {
+        // bounded: run() kills spark-submit at its deadline
+        clusterMode.handle((result, failure) -> result).get();
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
     }
   }
 
@@ -83,7 +100,8 @@ class SparkSubmitIT {
     conf.put("spark.driver.memory", "512m");
     conf.put("spark.executor.memory", "512m");
     conf.put("spark.executor.cores", "1");
-    conf.put("spark.cores.max", "2");
+    // One one-core executor per application.
+    conf.put("spark.cores.max", "1");
     conf.put("spark.sql.shuffle.partitions", "4");
     conf.put("spark.ui.enabled", "false");
     conf.put("spark.local.dir", work.resolve("local").toString());
@@ -94,12 +112,27 @@ class SparkSubmitIT {
 
   // end::submit-conf[]
 
+  /**
+   * Not part of the lesson: every JVM of a submission (spark-submit, a cluster-mode driver, the
+   * executors) with the C1 compiler and the serial GC, which halve their CPU time on 2 cores.
+   */
+  private static Map<String, String> smallJvms() {
+    String small = String.join(" ", SparkDaemons.SMALL_JVM_OPTIONS);
+    return Map.of(
+        "spark.executor.extraJavaOptions",
+        small,
+        "spark.driver.extraJavaOptions",
+        submitConf().get("spark.driver.extraJavaOptions") + " " + small);
+  }
+
   private static SparkSubmitProcess.Result submit(String deployMode, Path output) {
     return SparkSubmitProcess.builder(sparkClassPath)
+        .javaOptions(SparkDaemons.SMALL_JVM_OPTIONS)
         .master(cluster.masterUrl())
         .deployMode(deployMode)
         .mainClass(MAIN)
         .conf(submitConf())
+        .conf(smallJvms())
         .appJar(jar)
         .appArgs("--input", input.toString(), "--output", output.toString())
         .log(work.resolve("submit-" + deployMode + ".log"))
@@ -142,8 +175,8 @@ class SparkSubmitIT {
     // given the orders file and the cluster
     Path output = work.resolve("out-cluster");
 
-    // when the jar is submitted in cluster mode
-    SparkSubmitProcess.Result result = submit("cluster", output);
+    // when the jar is submitted in cluster mode (started with the cluster, see the class comment)
+    SparkSubmitProcess.Result result = clusterMode.join();
 
     // then the master ran the driver to FINISHED (spark-submit exits 0 for FAILED too)
     assertThat(result.exitCode()).as("exit code; log: %s", result.log()).isZero();
@@ -171,6 +204,7 @@ class SparkSubmitIT {
     // when it is submitted
     SparkSubmitProcess.Result result =
         SparkSubmitProcess.builder(sparkClassPath)
+            .javaOptions(SparkDaemons.SMALL_JVM_OPTIONS)
             .master(cluster.masterUrl())
             .deployMode("client")
             .mainClass(MAIN)

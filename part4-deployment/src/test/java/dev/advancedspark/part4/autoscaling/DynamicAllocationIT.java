@@ -3,6 +3,7 @@ package dev.advancedspark.part4.autoscaling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.advancedspark.common.cluster.SparkDaemons;
 import dev.advancedspark.common.cluster.StandaloneCluster;
 import dev.advancedspark.common.testkit.SharedSpark;
 import java.time.Duration;
@@ -41,7 +42,10 @@ class DynamicAllocationIT {
   @Test
   void executorsAreRequestedUnderLoadAndReleasedWhenIdleDownToMinExecutors() {
     // given an application that may scale between one and two executors
-    SparkSession spark = cluster.session("dynamic-allocation", DynamicAllocation.conf(1, 2));
+    Map<String, String> conf = new HashMap<>(DynamicAllocation.conf(1, 2));
+    // Not part of the lesson: executors with the C1 compiler and the serial GC spare the 2 cores.
+    conf.put("spark.executor.extraJavaOptions", String.join(" ", SparkDaemons.SMALL_JVM_OPTIONS));
+    SparkSession spark = cluster.session("dynamic-allocation", conf);
     try {
       // when a job of four busy tasks runs (busy until a second executor came), and then nothing
       DynamicAllocation.Report report =

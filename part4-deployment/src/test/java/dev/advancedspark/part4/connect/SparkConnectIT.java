@@ -110,18 +110,42 @@ class SparkConnectIT {
 
   @Test
   void aTokenSentTo127001MakesTheClientUseTlsWhichThisServerDoesNotSpeak() {
-    // when the same right token goes to sc://127.0.0.1 instead of sc://localhost
-    String remote = "sc://127.0.0.1:" + server.port() + "/;token=" + token;
-    // (12 s: long enough for the client's first retries to be logged, even on a loaded machine)
-    ClientRun run = SparkConnectExample.runClient(remote, ROWS, 12, WORK.resolve("client-tls.log"));
+    // when the same right token goes to sc://127.0.0.1 instead of sc://localhost (a 60 s deadline:
+    // the client is stopped once it has logged a retry, however loaded the machine)
+    ClientRun run =
+        SparkConnectExample.runClient(
+            remote127(),
+            ROWS,
+            60,
+            WORK.resolve("client-tls.log"),
+            output -> output.contains("SslHandler") && output.contains("retrying"));
 
     // then the client opened a TLS channel (SslHandler in its channel pipeline), the plaintext
-    // server never completed the handshake, and the client retried until its deadline
+    // server never completed the handshake, and the client was retrying, with no answer, when it
+    // was stopped
+    assertThat(run.stopped()).as(run.output()).isTrue();
+    assertThat(run.output())
+        .contains("SslHandler", "UNAVAILABLE", "retrying")
+        .doesNotContain("bucket=", "session: ");
+  }
+
+  @Test
+  void aServerThatNeverAnswersIsGivenUpAtTheClientsDeadlineWithOneLine() {
+    // when the client may wait 2 s for an answer that cannot come (TLS to this plaintext server)
+    ClientRun run =
+        SparkConnectExample.runClient(remote127(), ROWS, 2, WORK.resolve("client-deadline.log"));
+
+    // then it gives up on its own at its deadline, with one line that hides the token
+    assertThat(run.stopped()).isFalse();
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output())
-        .contains("SslHandler", "UNAVAILABLE")
-        .contains("no answer from sc://127.0.0.1:" + server.port() + "/;token=*** within 12 s")
-        .doesNotContain("bucket=");
+        .contains("no answer from sc://127.0.0.1:" + server.port() + "/;token=*** within 2 s")
+        .doesNotContain("bucket=", token);
+  }
+
+  /** The server's address as 127.0.0.1, with the right token. */
+  private static String remote127() {
+    return "sc://127.0.0.1:" + server.port() + "/;token=" + token;
   }
 
   /** The totals of rows 0..n-1 per id % 3, computed in plain Java. */

@@ -2,6 +2,7 @@ package dev.advancedspark.part4.spot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.advancedspark.common.cluster.SparkDaemons;
 import dev.advancedspark.common.cluster.StandaloneCluster;
 import dev.advancedspark.common.testkit.SharedSpark;
 import dev.advancedspark.part4.spot.SpotDecommission.Loss;
@@ -57,6 +58,8 @@ class SpotDecommissionIT {
     all.put("spark.cores.max", "2");
     // A decommissioning executor re-checks its blocks this often before it exits (default 30 s).
     all.put("spark.storage.decommission.replicationReattemptInterval", "2s");
+    // Not part of the lesson: executors with the C1 compiler and the serial GC spare the 2 cores.
+    all.put("spark.executor.extraJavaOptions", String.join(" ", SparkDaemons.SMALL_JVM_OPTIONS));
     SparkSession spark = cluster.session(appName, all);
     try {
       cluster.awaitRegisteredExecutors(spark, 2, WAIT);

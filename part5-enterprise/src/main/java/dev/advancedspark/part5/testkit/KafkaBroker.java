@@ -1,19 +1,16 @@
 package dev.advancedspark.part5.testkit;
 
+import dev.advancedspark.common.cluster.ClassPathJvm;
 import dev.advancedspark.common.cluster.ParentWatchdog;
+import dev.advancedspark.common.cluster.Ports;
 import dev.advancedspark.common.cluster.SparkDaemons;
 import dev.advancedspark.common.io.SparkFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -58,23 +54,21 @@ public final class KafkaBroker implements AutoCloseable {
   /** System property with the path of the broker's class-path file. */
   public static final String CLASSPATH_PROPERTY = "kafka.broker.classpath.file";
 
-  public static final String HOST = "127.0.0.1";
+  public static final String HOST = Ports.LOOPBACK;
 
   private static final long READY_SECONDS = 90;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(READY_SECONDS);
-  private static final Duration POLL = Duration.ofMillis(200);
 
-  private final Process process;
-  private final Path log;
+  /** A small broker: C1 only (starts faster), a small heap, serial GC on a 2-core machine. */
+  private static final List<String> JVM_OPTIONS =
+      List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  private final ClassPathJvm jvm;
   private final String bootstrapServers;
-  private final Thread shutdownHook;
 
-  private KafkaBroker(Process process, Path log, String bootstrapServers) {
-    this.process = process;
-    this.log = log;
+  private KafkaBroker(ClassPathJvm jvm, String bootstrapServers) {
+    this.jvm = jvm;
     this.bootstrapServers = bootstrapServers;
-    this.shutdownHook = new Thread(() -> SparkDaemons.stop(process), "stop-kafka-broker");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -86,23 +80,22 @@ public final class KafkaBroker implements AutoCloseable {
     try {
       SparkFolders.deleteRecursively(workDir);
       Files.createDirectories(workDir);
-      int brokerPort = freePort();
-      int controllerPort = freePort();
+      int brokerPort = Ports.freePort();
+      int controllerPort = Ports.freePort();
       Path config = workDir.resolve("server.properties");
       Files.writeString(config, serverProperties(workDir, brokerPort, controllerPort));
       Path log = workDir.resolve("kafka.log");
 
+      Path formatLog = workDir.resolve("format.log");
       Process format =
-          java(
-                  classPath,
-                  List.of(
+          new ProcessBuilder(
+                  ClassPathJvm.command(
+                      JVM_OPTIONS,
+                      classPath,
                       "kafka.tools.StorageTool",
-                      "format",
-                      "-t",
-                      clusterId(),
-                      "-c",
-                      config.toString()),
-                  workDir.resolve("format.log"))
+                      List.of("format", "-t", clusterId(), "-c", config.toString())))
+              .redirectErrorStream(true)
+              .redirectOutput(formatLog.toFile())
               .start();
       if (!format.waitFor(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         format.destroyForcibly();
@@ -114,23 +107,16 @@ public final class KafkaBroker implements AutoCloseable {
             "Kafka storage format failed (exit "
                 + format.exitValue()
                 + "): "
-                + SparkDaemons.tail(workDir.resolve("format.log")));
+                + SparkDaemons.tail(formatLog));
       }
 
-      List<String> args = new ArrayList<>();
-      args.add(ParentWatchdog.class.getName());
-      args.add(Long.toString(ProcessHandle.current().pid()));
-      args.add("kafka.Kafka");
-      args.add(config.toString());
-      Process broker =
-          java(classPath + java.io.File.pathSeparator + commonClasses(), args, log).start();
-      KafkaBroker kafka = new KafkaBroker(broker, log, HOST + ":" + brokerPort);
-      try {
-        kafka.awaitReady();
-      } catch (RuntimeException e) {
-        kafka.close();
-        throw e;
-      }
+      ProcessBuilder pb =
+          new ProcessBuilder(
+              ClassPathJvm.command(
+                  JVM_OPTIONS, classPath, "kafka.Kafka", List.of(config.toString())));
+      KafkaBroker kafka =
+          new KafkaBroker(ClassPathJvm.start("The Kafka broker", pb, log), HOST + ":" + brokerPort);
+      kafka.awaitReady();
       return kafka;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the Kafka broker in " + workDir, e);
@@ -147,11 +133,11 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** The broker's process id (for a test that checks it is gone after {@link #close()}). */
   public long pid() {
-    return process.pid();
+    return jvm.pid();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return jvm.isAlive();
   }
 
   /** Creates a topic with {@code partitions} partitions (replication 1), waiting at most 30 s. */
@@ -199,12 +185,7 @@ public final class KafkaBroker implements AutoCloseable {
 
   @Override
   public void close() {
-    SparkDaemons.stop(process);
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException alreadyShuttingDown) {
-      // the hook is running or has run
-    }
+    jvm.close();
   }
 
   private Map<String, Object> clientConf() {
@@ -215,40 +196,26 @@ public final class KafkaBroker implements AutoCloseable {
     return conf;
   }
 
-  private void awaitReady() throws InterruptedException {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+  /** Waits until the broker answers a metadata request (its port may accept connections before). */
+  private void awaitReady() {
     Map<String, Object> conf = clientConf();
     conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
     conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
     conf.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
     try (Admin admin = Admin.create(conf)) {
-      while (true) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException(
-              "The Kafka broker exited (code "
-                  + process.exitValue()
-                  + "): "
-                  + SparkDaemons.tail(log));
-        }
-        try {
-          if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-            return;
-          }
-        } catch (ExecutionException | TimeoutException notYet) {
-          // the broker is still starting
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "The Kafka broker did not answer within "
-                  + READY_TIMEOUT.toSeconds()
-                  + " s; its log "
-                  + log
-                  + " ends with: "
-                  + SparkDaemons.tail(log));
-        }
-        // waitFor doubles as the poll interval and returns early if the broker dies
-        process.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      jvm.await(
+          "answer a metadata request on " + bootstrapServers,
+          READY_TIMEOUT,
+          () -> {
+            try {
+              return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+            } catch (ExecutionException | TimeoutException notYet) {
+              return false; // the broker is still starting
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("Interrupted while starting the Kafka broker", e);
+            }
+          });
     }
   }
 
@@ -290,58 +257,12 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   static String brokerClassPath() {
-    String configured = System.getProperty(CLASSPATH_PROPERTY);
     // From the repository root (bin/run-example) or from the module folder (Maven's tests).
-    Path file =
-        configured != null
-            ? Path.of(configured)
-            : Stream.of(
-                    Path.of("part5-enterprise/kafka-broker/target/kafka-broker.classpath"),
-                    Path.of("kafka-broker/target/kafka-broker.classpath"))
-                .filter(Files::isRegularFile)
-                .findFirst()
-                .orElse(Path.of("part5-enterprise/kafka-broker/target/kafka-broker.classpath"));
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(
-          "The Kafka broker's class path file is missing: "
-              + file.toAbsolutePath()
-              + ". Build it with: mvn -pl part5-enterprise/kafka-broker package");
-    }
-    try {
-      String cp = Files.readString(file, StandardCharsets.UTF_8).trim();
-      if (cp.isEmpty()) {
-        throw new IllegalStateException("The Kafka broker's class path file is empty: " + file);
-      }
-      return cp;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static ProcessBuilder java(String classPath, List<String> args, Path log) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // A small broker: C1 only (starts faster), a small heap, serial GC on a 2-core machine.
-    cmd.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    cmd.add("-cp");
-    cmd.add(classPath);
-    cmd.addAll(args);
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-  }
-
-  private static String commonClasses() {
-    try {
-      return Path.of(
-              ParentWatchdog.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-          .toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return s.getLocalPort();
-    }
+    return ClassPathJvm.readClassPathFile(
+        CLASSPATH_PROPERTY,
+        List.of(
+            Path.of("part5-enterprise/kafka-broker/target/kafka-broker.classpath"),
+            Path.of("kafka-broker/target/kafka-broker.classpath")),
+        "mvn -pl part5-enterprise/kafka-broker package");
   }
 }
