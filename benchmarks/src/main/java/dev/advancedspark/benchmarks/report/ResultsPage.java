@@ -54,8 +54,8 @@ public final class ResultsPage {
                 "Bars: each case's mean time divided by its baseline's mean (below 1 is faster);"
                     + " error bars: the ratio's interval, the ends of the two JMH 99.9% confidence"
                     + " intervals divided ((mean - err) / (baseline + err) to (mean + err) /"
-                    + " (baseline - err)). Red: the case's measured iterations still trend"
-                    + " (warm-up too short)."))
+                    + " (baseline - err)). Red: the case's measured iterations still trend (falling:"
+                    + " warm-up too short; rising: the fork slowed down as it ran)."))
         .append("</p>\n");
     for (Map.Entry<String, List<Case>> e : byClass.entrySet()) {
       String cls = e.getKey();
@@ -124,10 +124,11 @@ public final class ResultsPage {
     for (Case c : shown) {
       Case base = ResultsReport.baselineOf(c, all).orElseThrow();
       double ratio = c.score() / base.score();
-      Statistics.Interval i = Statistics.ratioInterval(c, base);
+      Statistics.Interval i =
+          base == c ? new Statistics.Interval(1, 1) : Statistics.ratioInterval(c, base);
       double high = Double.isInfinite(i.high()) ? max : i.high();
       boolean flagged = Statistics.trend(c).flagged();
-      String label = c.context(b) + " | " + c.variant(b);
+      String label = c.variant(b) + " | " + c.context(b);
       s.append(
           String.format(
               Locale.ROOT,

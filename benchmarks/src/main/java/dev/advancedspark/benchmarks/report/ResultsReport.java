@@ -207,22 +207,6 @@ public final class ResultsReport {
     return out;
   }
 
-  /** Geometric mean of each variant's ratio to the baseline over the methods (GroupBy q1-q5). */
-  public static Map<String, Double> geomeanRatios(List<Case> cases, String className) {
-    Map<Case, Double> ratios = ratios(cases);
-    Baseline b = BASELINES.get(className);
-    Map<String, List<Double>> byVariant = new LinkedHashMap<>();
-    for (Case c : cases) {
-      if (c.className().equals(className) && !ratios.get(c).isNaN()) {
-        byVariant.computeIfAbsent(c.variant(b), k -> new ArrayList<>()).add(ratios.get(c));
-      }
-    }
-    Map<String, Double> out = new LinkedHashMap<>();
-    byVariant.forEach(
-        (v, rs) -> out.put(v, Math.exp(rs.stream().mapToDouble(Math::log).average().orElse(0))));
-    return out;
-  }
-
   /** What {@code run-suite.sh} recorded about one suite's run (empty if nothing). */
   public static Properties meta(Path folder, String cls) throws IOException {
     try (Stream<Path> files = Files.list(folder)) {
@@ -293,7 +277,9 @@ public final class ResultsReport {
             + " drift: in every fork the mean of the last half of the iterations differs from the"
             + " first half's by more than "
             + Math.round(Statistics.TREND_THRESHOLD * 100)
-            + "% of the median, in the same direction (warm-up too short).\n\n");
+            + "% of the median, in the same direction: *falling*, the warm-up was too short (JIT,"
+            + " Spark's code generation); *rising*, something slowed the fork down as it ran (load"
+            + " of other processes, a growing heap). Either way the mean is not a steady state.\n\n");
     Path overview = folder.resolve("notes").resolve("overview.md");
     if (Files.exists(overview)) {
       md.append(Files.readString(overview).strip()).append("\n\n");
@@ -348,13 +334,7 @@ public final class ResultsReport {
             .append(" | ")
             .append(c.unit())
             .append(" | ")
-            .append(
-                Double.isNaN(r)
-                    ? "-"
-                    : String.format(Locale.ROOT, "%.2f", r)
-                        + " ("
-                        + Statistics.ratioInterval(c, baselineOf(c, cases).orElseThrow())
-                        + ")")
+            .append(ratioCell(c, r, cases))
             .append(" | ")
             .append(trend.flagged() ? "**still " + trend.describe() + "**" : "")
             .append(" |\n");
@@ -382,6 +362,16 @@ public final class ResultsReport {
     }
     md.append("[Back to the benchmarks README](README.md)\n");
     return md.toString();
+  }
+
+  private static String ratioCell(Case c, double r, List<Case> cases) {
+    if (Double.isNaN(r)) {
+      return "-";
+    }
+    Case base = baselineOf(c, cases).orElseThrow();
+    return base == c
+        ? "1 (baseline)"
+        : String.format(Locale.ROOT, "%.2f (%s)", r, Statistics.ratioInterval(c, base));
   }
 
   private static void appendQuestionGroups(
@@ -533,11 +523,13 @@ public final class ResultsReport {
    * per context, one bar per variant.
    */
   static String chart(String cls, List<Case> cases, Baseline b) {
+    boolean log = cls.equals("GroupByBenchmark");
     DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
     for (Case c : cases) {
-      data.add(c.score(), c.error(), c.variant(b), c.context(b).replace(" rows=", " n="));
+      // on a log axis an error bar cannot reach zero: it is cut just above it
+      double error = log ? Math.min(c.error(), 0.99 * c.score()) : c.error();
+      data.add(c.score(), error, c.variant(b), c.context(b).replace(" rows=", " n="));
     }
-    boolean log = cls.equals("GroupByBenchmark");
     ValueAxis values;
     if (log) {
       LogAxis axis = new LogAxis("time per operation, " + cases.get(0).unit() + " (log scale)");

@@ -237,6 +237,7 @@ class ResultsReportTest {
     assertThat(md)
         .contains("**Machine:**", "cores (`nproc`)", "Spark 4.2.0")
         .contains("| sumPerKey | reduceByKey | 50.0 | 50.0 ± 1.50 | ms/op | 0.25 (0.24-0.26) |  |")
+        .contains("| sumPerKey | groupByKey | 200 | 200 ± 1.50 | ms/op | 1 (baseline) |  |")
         .contains("| engine=java | 10.0 (2 of 5) | 1.00 (2 of 5) | - | - |")
         .contains("Command: `benchmarks/run-suite.sh test`")
         .contains("Code: `0123abc`; JDK: 17.0.15+6; Spark: 4.2.0; DuckDB: v1.4.1")
