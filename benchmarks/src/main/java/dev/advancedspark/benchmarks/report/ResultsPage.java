@@ -161,11 +161,11 @@ public final class ResultsPage {
         String.format(
             Locale.ROOT,
             "<line class=\"one\" x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%d\"/>"
-                + "<text x=\"%.1f\" y=\"%d\">1 = baseline (%s)</text>%n",
+                + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"end\">1 = baseline (%s)</text>%n",
             LABEL + scale,
             LABEL + scale,
             y,
-            LABEL + scale - 20,
+            LABEL + scale,
             y + 14,
             esc(b.param() + "=" + b.value())));
     s.append("</svg>\n");

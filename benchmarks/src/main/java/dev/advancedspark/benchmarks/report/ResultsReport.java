@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -346,6 +347,18 @@ public final class ResultsReport {
       List<CostCurves.Fit> fits = CostCurves.fits(suite);
       if (!fits.isEmpty()) {
         appendCostCurves(md, cls, fits, charts);
+      }
+      if (cls.equals("MemoryBandwidthBenchmark")) {
+        md.append("Bandwidth (median): ");
+        for (int threads = 1; threads <= 2; threads++) {
+          OptionalDouble gib = MachineReference.bandwidthGiBs(cases, threads);
+          md.append(threads == 1 ? "" : "; ")
+              .append(threads)
+              .append(threads == 1 ? " thread " : " threads ")
+              .append(gib.isPresent() ? fmt(gib.getAsDouble()) + " GiB/s" : "not measured");
+        }
+        md.append(
+            ". The fractions of bandwidth in the other sections divide by these figures.\n\n");
       }
       if (cls.equals("SparkReferenceBenchmark")) {
         appendSparkPublished(md, suite, cases);
