@@ -8,7 +8,9 @@
 #
 # JMH options override the defaults of the benchmark classes (2 forks, 3 warm-up and 5 measured
 # single-shot iterations, the documented sizes). The JSON goes to target/jmh-<name>.json and is
-# copied to results/ with a .properties file recording the command, wall time and load average.
+# copied to results/ with a .properties file recording the command, wall time, load average before
+# and after, the git commit of the measured code (and whether the work tree had changes), the JDK,
+# Spark and DuckDB versions inside the jar, and the machine (CPU model, cores, memory).
 #
 # Needs benchmarks/target/benchmarks.jar: mvn -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
@@ -34,6 +36,15 @@ if [[ -z "$classes" ]]; then
   exit 2
 fi
 mkdir -p results target
+# What was measured: the commit, the versions in the jar, the machine.
+git_commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+git_dirty=false
+if [[ -n "$(git status --porcelain -- src pom.xml ../pom.xml ../common/src ../part1-architecture/src ../part2-dataframes/src ../part3-tuning/src 2>/dev/null)" ]]; then
+  git_dirty=true
+fi
+run_info=$(java -cp "$JAR" dev.advancedspark.benchmarks.report.RunInfo)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
+mem_kb=$(sed -n 's/^MemTotal:[[:space:]]*\([0-9]*\).*/\1/p' /proc/meminfo 2>/dev/null)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 start=$(date +%s)
@@ -48,6 +59,12 @@ started=$started
 wall_seconds=$wall
 load_before=$load_before
 load_after=$load_after
+git_commit=$git_commit
+git_dirty=$git_dirty
+$run_info
+cpu=${cpu:-unknown}
+memory_kb=${mem_kb:-unknown}
+order=JMH default: cases in parameter order, each case's forks back to back, not interleaved
 PROPS
 java -Djava.awt.headless=true -cp "$JAR" dev.advancedspark.benchmarks.report.ResultsReport results RESULTS.md
-echo "Suite '$suite' took ${wall} s; RESULTS.md and charts/ regenerated."
+echo "Suite '$suite' took ${wall} s; RESULTS.md, results.html and charts/ regenerated."

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -25,16 +27,21 @@ import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
-import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.chart.renderer.category.StatisticalBarRenderer;
+import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
- * Turns JMH JSON result files into {@code RESULTS.md}: per benchmark class a table of every case
- * with its score, error and ratio to the class's baseline variant, a bar chart (SVG drawn with
- * JFreeChart and JFreeSVG), the command and machine load recorded by {@code run-suite.sh}, and
- * hand-written notes from {@code results/notes/<Class>.md}.
+ * Turns JMH JSON result files into {@code RESULTS.md} and a self-contained page, {@code
+ * results.html} ({@link ResultsPage}): per benchmark class a table of every case with its median,
+ * mean and error, its ratio to the class's baseline variant with an interval, a flag when its
+ * iterations still trend ({@link Statistics}), a bar chart with error bars (SVG drawn with
+ * JFreeChart and JFreeSVG), the command, load and versions recorded by {@code run-suite.sh}, and
+ * hand-written notes from {@code results/notes/<Class>.md}. Suites measured at several sizes get a
+ * cost curve ({@link CostCurves}), suites with db-benchmark questions geometric means per question
+ * group ({@link QuestionGroups}), and per-row figures are read against the machine's memory
+ * bandwidth and Spark's published figures ({@link MachineReference}).
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.advancedspark.benchmarks.report.ResultsReport \
@@ -61,7 +68,8 @@ public final class ResultsReport {
           Map.entry("UdfBenchmark", new Baseline("predicate", "udf")),
           Map.entry("FileFormatBenchmark", new Baseline("format", "CSV")),
           Map.entry("SpillBenchmark", new Baseline("variant", "0.005x2")),
-          Map.entry("MemoryBandwidthBenchmark", new Baseline("threads", "1")));
+          Map.entry("MemoryBandwidthBenchmark", new Baseline("threads", "1")),
+          Map.entry("SparkReferenceBenchmark", new Baseline("partitions", "1")));
 
   /** One JMH result: a benchmark method with one set of parameters. */
   public record Case(
@@ -73,7 +81,8 @@ public final class ResultsReport {
       String unit,
       int forks,
       int iterations,
-      String jdk) {
+      String jdk,
+      List<List<Double>> raw) {
 
     /** The parameters other than the variant: cases with the same context are compared. */
     String context(Baseline b) {
@@ -91,6 +100,9 @@ public final class ResultsReport {
     }
   }
 
+  /** The HTML page written beside RESULTS.md. */
+  public static final String PAGE = "results.html";
+
   private ResultsReport() {}
 
   public static void main(String[] args) throws IOException {
@@ -104,9 +116,12 @@ public final class ResultsReport {
       System.err.println("No results folder " + folder + ": run benchmarks/run-suite.sh first.");
       System.exit(2);
     }
-    String md = render(folder, out.toAbsolutePath().getParent());
+    Path outDir = out.toAbsolutePath().getParent();
+    String md = render(folder, outDir);
     Files.writeString(out, md, StandardCharsets.UTF_8);
-    System.out.println("Wrote " + out);
+    Path page = outDir.resolve(PAGE);
+    Files.writeString(page, ResultsPage.html(folder, read(folder)), StandardCharsets.UTF_8);
+    System.out.println("Wrote " + out + " and " + page);
   }
 
   /** Reads every {@code jmh-*.json} of {@code folder}. */
@@ -143,6 +158,15 @@ public final class ResultsReport {
       }
       JsonNode m = n.get("primaryMetric");
       double error = m.get("scoreError").asDouble();
+      List<List<Double>> raw = new ArrayList<>();
+      JsonNode rawData = m.get("rawData");
+      if (rawData != null) {
+        for (JsonNode fork : rawData) {
+          List<Double> values = new ArrayList<>();
+          fork.forEach(v -> values.add(v.asDouble()));
+          raw.add(values);
+        }
+      }
       cases.add(
           new Case(
               fqcn.substring(fqcn.lastIndexOf('.') + 1),
@@ -153,46 +177,80 @@ public final class ResultsReport {
               m.get("scoreUnit").asText(),
               n.get("forks").asInt(),
               n.get("measurementIterations").asInt(),
-              n.get("vmName").asText() + " " + n.get("jdkVersion").asText()));
+              n.get("vmName").asText() + " " + n.get("jdkVersion").asText(),
+              raw));
     }
     return cases;
+  }
+
+  /** The baseline case with the same context as {@code c}, if the suite has one. */
+  public static Optional<Case> baselineOf(Case c, List<Case> cases) {
+    Baseline b = BASELINES.get(c.className());
+    if (b == null) {
+      return Optional.empty();
+    }
+    for (Case other : cases) {
+      if (other.className().equals(c.className())
+          && other.context(b).equals(c.context(b))
+          && b.value().equals(other.variant(b))) {
+        return Optional.of(other);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The ratio of each case to the baseline variant with the same context (NaN if none). */
   public static Map<Case, Double> ratios(List<Case> cases) {
     Map<Case, Double> out = new LinkedHashMap<>();
     for (Case c : cases) {
-      Baseline b = BASELINES.get(c.className());
-      double ratio = Double.NaN;
-      if (b != null) {
-        for (Case other : cases) {
-          if (other.className().equals(c.className())
-              && other.context(b).equals(c.context(b))
-              && b.value().equals(other.variant(b))) {
-            ratio = c.score() / other.score();
-          }
-        }
-      }
-      out.put(c, ratio);
+      out.put(c, baselineOf(c, cases).map(base -> c.score() / base.score()).orElse(Double.NaN));
     }
     return out;
   }
 
-  /** Geometric mean of each variant's ratio to the baseline over the methods (GroupBy q1-q5). */
-  public static Map<String, Double> geomeanRatios(List<Case> cases, String className) {
-    Map<Case, Double> ratios = ratios(cases);
-    Baseline b = BASELINES.get(className);
-    Map<String, List<Double>> byVariant = new LinkedHashMap<>();
-    for (Case c : cases) {
-      if (c.className().equals(className) && !ratios.get(c).isNaN()) {
-        byVariant.computeIfAbsent(c.variant(b), k -> new ArrayList<>()).add(ratios.get(c));
+  /** What {@code run-suite.sh} recorded about one suite's run (empty if nothing). */
+  public static Properties meta(Path folder, String cls) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".properties")).sorted().toList()) {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(f)) {
+          p.load(in);
+        }
+        if (List.of(p.getProperty("classes", "").trim().split("\\s+")).contains(cls)) {
+          return p;
+        }
       }
     }
-    Map<String, Double> out = new LinkedHashMap<>();
-    byVariant.forEach(
-        (v, rs) -> out.put(v, Math.exp(rs.stream().mapToDouble(Math::log).average().orElse(0))));
-    return out;
+    return new Properties();
   }
+
+  /**
+   * The line of versions recorded with a suite's result: the measured code's git commit, the JDK,
+   * Spark and DuckDB. Results from before {@code run-suite.sh} recorded them say so.
+   */
+  static String versionsLine(Properties meta, Case first) {
+    String commit = meta.getProperty("git_commit");
+    return String.format(
+        Locale.ROOT,
+        "Code: %s; JDK: %s; Spark: %s; DuckDB: %s",
+        commit == null
+            ? "commit not recorded (run before run-suite.sh recorded it)"
+            : "`"
+                + commit
+                + "`"
+                + ("true".equals(meta.getProperty("git_dirty"))
+                    ? " (with uncommitted changes)"
+                    : ""),
+        meta.getProperty("jdk", first.jdk()),
+        meta.getProperty("spark_version", "not recorded"),
+        meta.getProperty("duckdb_version", "not recorded"));
+  }
+
+  /** How JMH ordered the cases: the JSON lists them in the order they ran. */
+  static final String ORDER_NOTE =
+      "Order: JMH ran the cases in the order of the table (parameters in declaration order), all"
+          + " forks of a case back to back; variants were not interleaved, so a change of load"
+          + " during the run shows as a difference between neighbouring rows.";
 
   static String render(Path folder, Path outDir) throws IOException {
     List<Case> cases = read(folder);
@@ -206,14 +264,23 @@ public final class ResultsReport {
     md.append(
         "Generated by `ResultsReport` from the JMH JSON files in [results/](results/); do not"
             + " edit by hand (notes come from `results/notes/*.md`). How to rerun: see the"
-            + " [README](README.md).\n\n");
+            + " [README](README.md). The same results as a page with the ratio bars and their"
+            + " error bars: [results.html](results.html) (self-contained, open it locally).\n\n");
     md.append("**Machine:** ").append(machineLine(cases)).append("\n\n");
     md.append(
-        "Scores are the mean time of one operation (JMH single-shot mode, one invocation per"
-            + " iteration) with JMH's 99.9% confidence half-width (`±`), over all forks and"
-            + " measurement iterations. *Ratio* is the score divided by the baseline variant's"
-            + " score in the same context (same method and other parameters): below 1 is faster"
-            + " than the baseline.\n\n");
+        "Scores are times of one operation (JMH single-shot mode, one invocation per"
+            + " iteration) over all forks and measurement iterations: the *median*, and JMH's mean"
+            + " with its 99.9% confidence half-width (`±`). *Ratio* is the mean divided by the"
+            + " baseline variant's mean in the same context (same method and other parameters):"
+            + " below 1 is faster than the baseline. Its interval divides the ends of the two"
+            + " confidence intervals ((mean - ±) / (baseline + ±) to (mean + ±) / (baseline -"
+            + " ±)), a conservative bound. *Trend* flags a case whose measured iterations still"
+            + " drift: in every fork the mean of the last half of the iterations differs from the"
+            + " first half's by more than "
+            + Math.round(Statistics.TREND_THRESHOLD * 100)
+            + "% of the median, in the same direction: *falling*, the warm-up was too short (JIT,"
+            + " Spark's code generation); *rising*, something slowed the fork down as it ran (load"
+            + " of other processes, a growing heap). Either way the mean is not a steady state.\n\n");
     Path overview = folder.resolve("notes").resolve("overview.md");
     if (Files.exists(overview)) {
       md.append(Files.readString(overview).strip()).append("\n\n");
@@ -222,10 +289,12 @@ public final class ResultsReport {
     Files.createDirectories(charts);
     for (Map.Entry<String, List<Case>> e : byClass.entrySet()) {
       String cls = e.getKey();
+      List<Case> suite = e.getValue();
       Baseline b = BASELINES.get(cls);
       md.append("## ").append(cls).append("\n\n");
       Properties meta = meta(folder, cls);
-      if (meta != null) {
+      Case first = suite.get(0);
+      if (!meta.isEmpty()) {
         md.append("Command: `").append(meta.getProperty("command", "?")).append("`  \n");
         md.append("Run: ")
             .append(meta.getProperty("started", "?"))
@@ -235,49 +304,68 @@ public final class ResultsReport {
             .append(meta.getProperty("load_before", "?"))
             .append("; after: ")
             .append(meta.getProperty("load_after", "?"))
-            .append("\n\n");
+            .append("  \n");
       }
-      Case first = e.getValue().get(0);
+      md.append(versionsLine(meta, first)).append("\n\n");
       md.append("Forks: ")
           .append(first.forks())
           .append(", measurement iterations per fork: ")
           .append(first.iterations())
           .append(". Baseline: `")
           .append(b == null ? "-" : b.param() + "=" + b.value())
-          .append("`.\n\n");
-      md.append("| Case | Variant | Score | ± | Unit | Ratio to baseline |\n");
-      md.append("| --- | --- | ---: | ---: | --- | ---: |\n");
-      for (Case c : e.getValue()) {
+          .append("`. ")
+          .append(ORDER_NOTE)
+          .append("\n\n");
+      md.append(
+          "| Case | Variant | Median | Mean ± | Unit | Ratio to baseline (interval) | Trend |\n");
+      md.append("| --- | --- | ---: | ---: | --- | ---: | --- |\n");
+      for (Case c : suite) {
         double r = ratios.get(c);
+        Statistics.Trend trend = Statistics.trend(c);
         md.append("| ")
             .append(c.context(b))
             .append(" | ")
             .append(c.variant(b))
             .append(" | ")
-            .append(fmt(c.score()))
+            .append(fmt(Statistics.median(c)))
             .append(" | ")
+            .append(fmt(c.score()))
+            .append(" ± ")
             .append(fmt(c.error()))
             .append(" | ")
             .append(c.unit())
             .append(" | ")
-            .append(Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.2f", r))
+            .append(ratioCell(c, r, cases))
+            .append(" | ")
+            .append(trend.flagged() ? "**still " + trend.describe() + "**" : "")
             .append(" |\n");
       }
       md.append('\n');
-      if (cls.equals("GroupByBenchmark")) {
-        md.append("Geometric mean over q1-q5 of the time relative to DuckDB:\n\n");
-        md.append("| Engine | × DuckDB (geomean q1-q5) |\n| --- | ---: |\n");
-        geomeanRatios(e.getValue(), cls)
-            .forEach(
-                (v, g) ->
-                    md.append("| ")
-                        .append(v)
-                        .append(" | ")
-                        .append(String.format(Locale.ROOT, "%.2f", g))
-                        .append(" |\n"));
-        md.append('\n');
+      if (QuestionGroups.hasQuestions(suite)) {
+        appendQuestionGroups(md, suite, ratios);
       }
-      String svg = chart(cls, e.getValue(), b);
+      List<CostCurves.Fit> fits = CostCurves.fits(suite);
+      if (!fits.isEmpty()) {
+        appendCostCurves(md, cls, fits, charts);
+      }
+      if (cls.equals("MemoryBandwidthBenchmark")) {
+        md.append("Bandwidth (median): ");
+        for (int threads = 1; threads <= 2; threads++) {
+          OptionalDouble gib = MachineReference.bandwidthGiBs(cases, threads);
+          md.append(threads == 1 ? "" : "; ")
+              .append(threads)
+              .append(threads == 1 ? " thread " : " threads ")
+              .append(gib.isPresent() ? fmt(gib.getAsDouble()) + " GiB/s" : "not measured");
+        }
+        md.append(
+            ". The fractions of bandwidth in the other sections divide by these figures.\n\n");
+      }
+      if (cls.equals("SparkReferenceBenchmark")) {
+        appendSparkPublished(md, suite, cases);
+      } else if (MachineReference.BYTES_PER_ROW.containsKey(cls)) {
+        appendBandwidth(md, suite, cases);
+      }
+      String svg = chart(cls, suite, b);
       Files.writeString(charts.resolve(cls + ".svg"), svg, StandardCharsets.UTF_8);
       md.append("![").append(cls).append("](charts/").append(cls).append(".svg)\n\n");
       Path notes = folder.resolve("notes").resolve(cls + ".md");
@@ -289,51 +377,186 @@ public final class ResultsReport {
     return md.toString();
   }
 
-  private static Properties meta(Path folder, String cls) throws IOException {
-    try (Stream<Path> files = Files.list(folder)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".properties")).sorted().toList()) {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(f)) {
-          p.load(in);
-        }
-        if (p.getProperty("classes", "").contains(cls)) {
-          return p;
-        }
-      }
+  private static String ratioCell(Case c, double r, List<Case> cases) {
+    if (Double.isNaN(r)) {
+      return "-";
     }
-    return null;
+    Case base = baselineOf(c, cases).orElseThrow();
+    return base == c
+        ? "1 (baseline)"
+        : String.format(Locale.ROOT, "%.2f (%s)", r, Statistics.ratioInterval(c, base));
+  }
+
+  private static void appendQuestionGroups(
+      StringBuilder md, List<Case> suite, Map<Case, Double> ratios) {
+    Map<String, Map<String, QuestionGroups.Mean>> times =
+        QuestionGroups.geomeans(suite, Statistics::median);
+    Map<String, Map<String, QuestionGroups.Mean>> rel = QuestionGroups.geomeans(suite, ratios::get);
+    md.append("Geometric means per question group (")
+        .append(
+            String.join(
+                "; ",
+                QuestionGroups.GROUPS.entrySet().stream()
+                    .map(g -> g.getKey() + " = " + String.join(", ", g.getValue()))
+                    .toList()))
+        .append("): of the medians, and of the ratios to the baseline.\n\n");
+    StringBuilder head = new StringBuilder("| Variant |");
+    StringBuilder rule = new StringBuilder("| --- |");
+    for (String g : QuestionGroups.GROUPS.keySet()) {
+      head.append(' ').append(g).append(" (ms) | ").append(g).append(" × baseline |");
+      rule.append(" ---: | ---: |");
+    }
+    md.append(head).append('\n').append(rule).append('\n');
+    times.forEach(
+        (variant, groups) -> {
+          md.append("| ").append(variant).append(" |");
+          for (String g : QuestionGroups.GROUPS.keySet()) {
+            QuestionGroups.Mean t = groups.get(g);
+            QuestionGroups.Mean r = rel.getOrDefault(variant, Map.of()).get(g);
+            md.append(' ').append(t == null ? "-" : fmt(t.value()) + count(t)).append(" | ");
+            md.append(r == null ? "-" : String.format(Locale.ROOT, "%.2f", r.value()) + count(r))
+                .append(" |");
+          }
+          md.append('\n');
+        });
+    md.append('\n');
+  }
+
+  private static String count(QuestionGroups.Mean m) {
+    return m.questions() == m.of() ? "" : " (" + m.questions() + " of " + m.of() + ")";
+  }
+
+  private static void appendCostCurves(
+      StringBuilder md, String cls, List<CostCurves.Fit> fits, Path charts) throws IOException {
+    md.append(
+        "Cost curve: least squares of the median time against `rows`, per variant; ns per row"
+            + " per core = slope × the cores the variant works with.\n\n");
+    md.append(
+        "| Variant | Sizes (rows) | Fixed cost (ms) | ns per row | Cores | ns per row per core |\n");
+    md.append("| --- | --- | ---: | ---: | ---: | ---: |\n");
+    for (CostCurves.Fit f : fits) {
+      md.append("| ")
+          .append(f.label())
+          .append(" | ")
+          .append(
+              String.join(
+                  ", ",
+                  f.points().stream()
+                      .map(p -> String.format(Locale.ROOT, "%,d", p.rows()))
+                      .toList()))
+          .append(" | ")
+          .append(fmt(f.fixedMillis()))
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.1f", f.nsPerRow()))
+          .append(" | ")
+          .append(f.cores())
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.1f", f.nsPerRowPerCore()))
+          .append(" |\n");
+    }
+    String name = cls + "-curve.svg";
+    Files.writeString(
+        charts.resolve(name),
+        CostCurves.file(CostCurves.svg(cls + ": time against rows (log-log)", fits)),
+        StandardCharsets.UTF_8);
+    md.append("\n![").append(cls).append(" cost curve](charts/").append(name).append(")\n\n");
+  }
+
+  private static void appendSparkPublished(StringBuilder md, List<Case> suite, List<Case> all) {
+    md.append(
+        "Against Spark's published figures (one core, `local[1]`; see the README for the"
+            + " source lines):\n\n");
+    md.append(
+        "| Shape | Partitions | Rows | Median (ms) | ns per row per core | Spark's ns per row |"
+            + " × Spark | Fraction of bandwidth |\n");
+    md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (Case c : suite) {
+      MachineReference.Published p =
+          MachineReference.SPARK_PUBLISHED.get(c.params().getOrDefault("shape", ""));
+      double ns = MachineReference.nsPerRowPerCore(c);
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %.1f | %s | %s | %s |%n",
+              c.params().getOrDefault("shape", c.method()),
+              c.params().getOrDefault("partitions", "-"),
+              c.params().getOrDefault(CostCurves.ROWS, "-"),
+              fmt(Statistics.median(c)),
+              ns,
+              p == null ? "-" : String.format(Locale.ROOT, "%.1f (%s)", p.nsPerRow(), p.file()),
+              p == null ? "-" : String.format(Locale.ROOT, "%.1f", ns / p.nsPerRow()),
+              percent(MachineReference.bandwidthFraction(c, all))));
+    }
+    md.append('\n');
+  }
+
+  private static void appendBandwidth(StringBuilder md, List<Case> suite, List<Case> all) {
+    if (MachineReference.bandwidthGiBs(all, 1).isEmpty()) {
+      return;
+    }
+    md.append(
+        "Throughput against the machine: input bytes per second ("
+            + MachineReference.BYTES_PER_ROW.get(suite.get(0).className())
+            + " bytes per row) as a fraction of what MemoryBandwidthBenchmark streams with as many"
+            + " threads as the case has cores.\n\n");
+    md.append(
+        "| Case | Variant | Rows per second | ns per row per core | Fraction of bandwidth |\n");
+    md.append("| --- | --- | ---: | ---: | ---: |\n");
+    Baseline b = BASELINES.get(suite.get(0).className());
+    for (Case c : suite) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %,.0f | %.1f | %s |%n",
+              c.context(b),
+              c.variant(b),
+              MachineReference.rowsPerSecond(c),
+              MachineReference.nsPerRowPerCore(c),
+              percent(MachineReference.bandwidthFraction(c, all))));
+    }
+    md.append('\n');
+  }
+
+  static String percent(double fraction) {
+    return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.1f%%", fraction * 100);
   }
 
   static String fmt(double v) {
-    if (v >= 100) {
+    if (Math.abs(v) >= 100) {
       return String.format(Locale.ROOT, "%.0f", v);
     }
-    if (v >= 10) {
+    if (Math.abs(v) >= 10) {
       return String.format(Locale.ROOT, "%.1f", v);
     }
     return String.format(Locale.ROOT, "%.2f", v);
   }
 
-  /** A grouped bar chart of the scores: one group per context, one bar per variant. */
+  /**
+   * A grouped bar chart of the means with JMH's 99.9% confidence interval as error bars: one group
+   * per context, one bar per variant.
+   */
   static String chart(String cls, List<Case> cases, Baseline b) {
-    DefaultCategoryDataset data = new DefaultCategoryDataset();
-    for (Case c : cases) {
-      data.addValue(c.score(), c.variant(b), c.context(b).replace(" rows=", " n="));
-    }
     boolean log = cls.equals("GroupByBenchmark");
+    DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
+    for (Case c : cases) {
+      // on a log axis an error bar cannot reach zero: it is cut just above it
+      double error = log ? Math.min(c.error(), 0.99 * c.score()) : c.error();
+      data.add(c.score(), error, c.variant(b), c.context(b).replace(" rows=", " n="));
+    }
     ValueAxis values;
     if (log) {
       LogAxis axis = new LogAxis("time per operation, " + cases.get(0).unit() + " (log scale)");
       axis.setSmallestValue(0.1);
       values = axis;
     } else {
-      values = new NumberAxis("time per operation, " + cases.get(0).unit());
+      values = new NumberAxis("time per operation, " + cases.get(0).unit() + " (mean, 99.9% CI)");
     }
     CategoryAxis categories = new CategoryAxis();
     categories.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-    BarRenderer renderer = new BarRenderer();
+    StatisticalBarRenderer renderer = new StatisticalBarRenderer();
     renderer.setBarPainter(new StandardBarPainter());
     renderer.setShadowVisible(false);
+    renderer.setErrorIndicatorPaint(Color.DARK_GRAY);
     CategoryPlot plot = new CategoryPlot(data, categories, values, renderer);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
@@ -341,6 +564,9 @@ public final class ResultsReport {
     chart.setBackgroundPaint(Color.WHITE);
     int width = Math.max(800, 60 * data.getColumnCount() * Math.max(1, data.getRowCount()) / 2);
     SVGGraphics2D g = new SVGGraphics2D(width, 520);
+    // JFreeSVG names its clip paths after the clock by default: a fixed prefix keeps a chart
+    // byte-identical when its results did not change
+    g.setDefsKeyPrefix("_" + cls);
     chart.draw(g, new java.awt.Rectangle(0, 0, width, 520));
     return g.getSVGDocument();
   }
