@@ -34,7 +34,9 @@ public record DataContract(String name, StructType schema, QualityGate expectati
     if (!violations.isEmpty()) {
       return new Report(violations, Map.of());
     }
-    return new Report(List.of(), new LinkedHashMap<>(expectations.apply(data).failuresByRule()));
+    try (QualityGate.Result r = expectations.apply(data)) {
+      return new Report(List.of(), new LinkedHashMap<>(r.failuresByRule()));
+    }
   }
 
   /** Missing columns, changed types and unexpected columns, one message each, by name. */

@@ -50,9 +50,22 @@ public final class QualityGate {
    * @param valid rows that met every expectation (input columns only)
    * @param quarantined rows that broke at least one, with a {@code reasons} array column
    * @param failuresByRule rows that broke each rule (a row can break several)
+   * @param checked every row with its reasons, cached because valid, quarantined and the counts all
+   *     read it; {@link #close()} releases it
    */
   public record Result(
-      Dataset<Row> valid, Dataset<Row> quarantined, Map<String, Long> failuresByRule) {}
+      Dataset<Row> valid,
+      Dataset<Row> quarantined,
+      Map<String, Long> failuresByRule,
+      Dataset<Row> checked)
+      implements AutoCloseable {
+
+    /** Drops the cached rows (valid and quarantined are recomputed if read after this). */
+    @Override
+    public void close() {
+      checked.unpersist();
+    }
+  }
 
   private final List<Expectation> expectations = new ArrayList<>();
   private final List<String> uniqueKeys = new ArrayList<>();
@@ -132,7 +145,7 @@ public final class QualityGate {
             .collectAsList()) {
       failures.put(r.getString(0), r.getLong(1));
     }
-    return new Result(valid, quarantined, failures);
+    return new Result(valid, quarantined, failures, withReasons);
   }
 
   // end::apply[]
@@ -175,10 +188,11 @@ public final class QualityGate {
         ARGS,
         "QualityGate",
         (spark, opts) -> {
-          Result r = ordersGate(sampleCustomers(spark)).apply(sampleOrders(spark));
-          System.out.println("valid: " + r.valid().count());
-          r.quarantined().orderBy("order_id").show(false);
-          r.failuresByRule().forEach((k, v) -> System.out.printf("%-35s %d%n", k, v));
+          try (Result r = ordersGate(sampleCustomers(spark)).apply(sampleOrders(spark))) {
+            System.out.println("valid: " + r.valid().count());
+            r.quarantined().orderBy("order_id").show(false);
+            r.failuresByRule().forEach((k, v) -> System.out.printf("%-35s %d%n", k, v));
+          }
         });
   }
 }

@@ -139,11 +139,19 @@ public final class FairPools {
     }
   }
 
+  /**
+   * Counted down when adhoc's job has started; etl's tasks wait for it (local mode: the tasks run
+   * in this JVM) so that adhoc always arrives while etl has launched only its first wave, however
+   * slowly a loaded machine plans adhoc's job. Without it the comparison depends on timing.
+   */
+  private static volatile CountDownLatch adhocStarted = new CountDownLatch(0);
+
   // tag::two-tenants[]
   /**
    * Submits etl's job ({@code etlTasks} tasks of {@code taskMillis} each) in pool {@code etl},
    * waits until its first task runs, then adhoc's job in pool {@code adhoc}, and records every task
-   * start from the listener bus. Never waits longer than {@code deadline}.
+   * start from the listener bus. etl's first wave holds its slots until adhoc's job has started.
+   * Never waits longer than {@code deadline}.
    */
   public static Contention runTwoTenants(
       SparkSession spark, int etlTasks, int adhocTasks, long taskMillis, Duration deadline) {
@@ -152,6 +160,8 @@ public final class FairPools {
     int[] etlLaunched = {0};
     List<Launch> launches = new CopyOnWriteArrayList<>();
     CountDownLatch firstTask = new CountDownLatch(1);
+    CountDownLatch adhocJob = new CountDownLatch(1);
+    adhocStarted = adhocJob;
     SparkListener listener =
         new SparkListener() {
           @Override
@@ -159,6 +169,9 @@ public final class FairPools {
             String pool = job.properties().getProperty("spark.scheduler.pool", "default");
             for (Object id : scala.jdk.javaapi.CollectionConverters.asJava(job.stageIds())) {
               stagePool.put((Integer) id, pool);
+            }
+            if (pool.equals("adhoc")) {
+              adhocJob.countDown();
             }
           }
 
@@ -177,12 +190,12 @@ public final class FairPools {
         };
     sc.addSparkListener(listener);
     try {
-      CompletableFuture<Long> etl = submit(spark, "etl", etlTasks, taskMillis);
+      CompletableFuture<Long> etl = submit(spark, "etl", etlTasks, taskMillis, deadline);
       long end = System.nanoTime() + deadline.toNanos();
       if (!firstTask.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException("etl's first task did not start within " + deadline);
       }
-      CompletableFuture<Long> adhoc = submit(spark, "adhoc", adhocTasks, taskMillis);
+      CompletableFuture<Long> adhoc = submit(spark, "adhoc", adhocTasks, taskMillis, deadline);
       long left = Math.max(1, end - System.nanoTime());
       CompletableFuture.allOf(etl, adhoc).get(left, TimeUnit.NANOSECONDS);
       sc.listenerBus().waitUntilEmpty(30_000);
@@ -190,6 +203,7 @@ public final class FairPools {
       sc.cancelAllJobs();
       throw new IllegalStateException("The two tenants' jobs did not finish within " + deadline, e);
     } finally {
+      adhocJob.countDown();
       sc.removeSparkListener(listener);
     }
     List<Launch> all = new ArrayList<>(launches);
@@ -207,7 +221,9 @@ public final class FairPools {
   }
 
   private static CompletableFuture<Long> submit(
-      SparkSession spark, String pool, int tasks, long taskMillis) {
+      SparkSession spark, String pool, int tasks, long taskMillis, Duration deadline) {
+    boolean waitForAdhoc = pool.equals("etl");
+    long waitMillis = deadline.toMillis();
     return CompletableFuture.supplyAsync(
         () -> {
           // The pool is a property of the submitting thread.
@@ -218,6 +234,9 @@ public final class FairPools {
                 .javaRDD()
                 .map(
                     id -> {
+                      if (waitForAdhoc && !adhocStarted.await(waitMillis, TimeUnit.MILLISECONDS)) {
+                        throw new IllegalStateException("adhoc's job did not start in time");
+                      }
                       Thread.sleep(taskMillis); // a task that holds its slot a while
                       return id;
                     })

@@ -13,17 +13,16 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * One writer of {@link ConcurrentWritersTwoJvmIT}, in its own JVM: {@code merge} deposits 10 to
- * accounts 0-4 with up to 3 attempts, and holds its first attempt open (inside its transaction,
- * after reading the table) until the test sends {@code release}; {@code append} adds accounts
- * 20-24. Both print {@code ready} once Delta is warm and wait for {@code go}. The test drives them
- * through standard input and reads their standard output: no sleeps, no shared memory.
+ * The MERGE writer of {@link ConcurrentWritersTwoJvmIT}, in its own JVM: it deposits 10 to accounts
+ * 0-4 with up to 3 attempts, and holds its first attempt open (inside its transaction, after
+ * reading the table) until the test sends {@code release}; the test's JVM appends meanwhile. It
+ * prints {@code ready} once Delta is warm and waits for {@code go}. The test drives it through
+ * standard input and reads its standard output: no sleeps, no shared memory.
  */
 public final class ConcurrentWriterProcess {
 
@@ -34,58 +33,46 @@ public final class ConcurrentWriterProcess {
   private ConcurrentWriterProcess() {}
 
   public static void main(String[] args) {
-    String role = args[0];
-    String path = args[1];
-    Map<String, String> conf = new LinkedHashMap<>(SparkSessions.clusterProfile(Path.of(args[2])));
+    String path = args[0];
+    Map<String, String> conf = new LinkedHashMap<>(SparkSessions.clusterProfile(Path.of(args[1])));
     conf.putAll(DeltaLake.SESSION_CONF);
     conf.put("spark.sql.shuffle.partitions", "2");
-    SparkSession spark = SparkSessions.builder("writer-" + role, "local[2]", conf).getOrCreate();
+    SparkSession spark = SparkSessions.builder("writer-merge", "local[2]", conf).getOrCreate();
     try {
       spark.read().format("delta").load(path).count(); // Delta's start-up cost, paid before "go"
       System.out.println("ready");
       await("go");
-      if (role.equals("append")) {
-        spark
-            .range(20, 25)
-            .selectExpr("id", "0L AS balance")
-            .write()
-            .format("delta")
-            .mode(SaveMode.Append)
-            .save(path);
-        System.out.println("committed");
-      } else {
-        spark
-            .udf()
-            .register(
-                "hold_first_attempt",
-                (UDF1<Long, Long>)
-                    id -> {
-                      if (HELD.compareAndSet(false, true)) {
-                        System.out.println("inside");
-                        await("release");
-                      }
-                      return id;
-                    },
-                DataTypes.LongType);
-        Dataset<Row> source =
-            spark.range(0, 5, 1, 1).selectExpr("hold_first_attempt(id) AS id", "10L AS amount");
-        int attempts =
-            ConcurrentWritersExample.withRetries(
-                3,
-                () -> {
-                  try {
-                    ConcurrentWritersExample.deposit(spark, path, source);
-                  } catch (ConcurrentModificationException e) {
-                    System.out.println(
-                        "conflict "
-                            + e.getClass().getSimpleName()
-                            + ": "
-                            + e.getMessage().lines().findFirst().orElse(""));
-                    throw e;
-                  }
-                });
-        System.out.println("committed after " + attempts + " attempts");
-      }
+      spark
+          .udf()
+          .register(
+              "hold_first_attempt",
+              (UDF1<Long, Long>)
+                  id -> {
+                    if (HELD.compareAndSet(false, true)) {
+                      System.out.println("inside");
+                      await("release");
+                    }
+                    return id;
+                  },
+              DataTypes.LongType);
+      Dataset<Row> source =
+          spark.range(0, 5, 1, 1).selectExpr("hold_first_attempt(id) AS id", "10L AS amount");
+      int attempts =
+          ConcurrentWritersExample.withRetries(
+              3,
+              () -> {
+                try {
+                  ConcurrentWritersExample.deposit(spark, path, source);
+                } catch (ConcurrentModificationException e) {
+                  System.out.println(
+                      "conflict "
+                          + e.getClass().getSimpleName()
+                          + ": "
+                          + e.getMessage().lines().findFirst().orElse(""));
+                  throw e;
+                }
+              });
+      System.out.println("committed after " + attempts + " attempts");
     } finally {
       spark.stop();
     }

@@ -43,15 +43,16 @@ class GovernancePropertyTest {
   void theGateLosesNothingAndAgreesWithAPlainJavaOracle(
       @ForAll("orders") @Size(max = 8) List<Order> orders) {
     SparkSession spark = SharedSpark.session();
-    QualityGate.Result r =
+    try (QualityGate.Result r =
         QualityGate.ordersGate(QualityGate.sampleCustomers(spark))
-            .apply(toDataFrame(spark, orders));
-
-    long valid = r.valid().count();
-    long quarantined = r.quarantined().count();
-    assertThat(valid + quarantined).isEqualTo(orders.size()); // nothing lost, nothing doubled
-    assertThat(r.failuresByRule()).isEqualTo(oracle(orders)); // each rule counted as Java counts it
-    assertThat(valid).isEqualTo(orders.stream().filter(o -> reasons(o, orders).isEmpty()).count());
+            .apply(toDataFrame(spark, orders))) {
+      long valid = r.valid().count();
+      long quarantined = r.quarantined().count();
+      assertThat(valid + quarantined).isEqualTo(orders.size()); // nothing lost, nothing doubled
+      assertThat(r.failuresByRule()).isEqualTo(oracle(orders)); // each rule as Java counts it
+      assertThat(valid)
+          .isEqualTo(orders.stream().filter(o -> reasons(o, orders).isEmpty()).count());
+    }
   }
 
   // end::property[]

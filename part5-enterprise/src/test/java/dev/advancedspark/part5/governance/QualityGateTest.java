@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 
 class QualityGateTest {
@@ -19,8 +20,12 @@ class QualityGateTest {
     QualityGate gate = QualityGate.ordersGate(QualityGate.sampleCustomers(spark));
 
     // when they pass the gate
-    QualityGate.Result r = gate.apply(QualityGate.sampleOrders(spark));
+    try (QualityGate.Result r = gate.apply(QualityGate.sampleOrders(spark))) {
+      assertGated(r);
+    }
+  }
 
+  private static void assertGated(QualityGate.Result r) {
     // then four flow on, five are held back, none is lost
     assertThat(r.valid().orderBy("order_id").select("order_id").collectAsList())
         .extracting(row -> row.getInt(0))
@@ -46,13 +51,16 @@ class QualityGateTest {
   }
 
   @Test
-  void aCleanBatchPassesWhole() {
+  void aCleanBatchPassesWholeAndClosingTheResultReleasesItsCache() {
     QualityGate.Result r =
         QualityGate.ordersGate(QualityGate.sampleCustomers(spark))
             .apply(QualityGate.sampleOrders(spark).where("order_id <= 4"));
-
-    assertThat(r.valid().count()).isEqualTo(4);
-    assertThat(r.quarantined().count()).isZero();
-    assertThat(r.failuresByRule().values()).containsOnly(0L);
+    try (r) {
+      assertThat(r.valid().count()).isEqualTo(4);
+      assertThat(r.quarantined().count()).isZero();
+      assertThat(r.failuresByRule().values()).containsOnly(0L);
+      assertThat(r.checked().storageLevel().useMemory()).isTrue();
+    }
+    assertThat(r.checked().storageLevel()).isEqualTo(StorageLevel.NONE());
   }
 }

@@ -47,7 +47,11 @@ class ExactlyOnceKafkaToDeltaIT {
       CompletableFuture<Long> held = new CompletableFuture<>();
       StreamingQuery q =
           ExactlyOnceKafkaToDelta.start(
-              spark, p, Trigger.ProcessingTime(0), holdOnSecondBatch(p.topic(), produced, held));
+              spark,
+              p,
+              Trigger.ProcessingTime(0),
+              // the first run holds its first batch; a restart replays it, then holds the next
+              holdOnBatch(round == 1 ? 1 : 2, p.topic(), produced, held));
       long heldBatch = held.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
       q.stop();
       TableCheck c = ExactlyOnceKafkaToDelta.check(spark, p);
@@ -122,13 +126,13 @@ class ExactlyOnceKafkaToDeltaIT {
     assertThat(c.totalEvents()).isEqualTo(produced.get() + heldRows.get());
   }
 
-  /** Sends a chunk on each written batch; on the second batch of a run, completes and blocks. */
-  private AfterWrite holdOnSecondBatch(
-      String topic, AtomicLong produced, CompletableFuture<Long> held) {
+  /** Sends a chunk on each written batch; on the n-th batch of a run, completes and blocks. */
+  private AfterWrite holdOnBatch(
+      int n, String topic, AtomicLong produced, CompletableFuture<Long> held) {
     int[] batches = {0};
     return (batchId, rows) -> {
       produce(topic, produced);
-      if (++batches[0] == 2) {
+      if (++batches[0] == n) {
         held.complete(batchId);
         new CountDownLatch(1).await();
       }

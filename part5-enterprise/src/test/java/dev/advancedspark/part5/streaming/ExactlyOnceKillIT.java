@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The must-show: the driver JVM of {@link ExactlyOnceKafkaToDelta} is killed with SIGKILL three
  * times while events keep arriving, each time right after it wrote a batch to Delta and before
- * Spark recorded the batch as committed; each restart resumes from the checkpoint and replays that
- * batch. A last run drains the topic from the same checkpoint, in this JVM (its session is already
- * warm: a fourth driver JVM would only add its start-up). The table then equals the input exactly.
+ * Spark recorded the batch as committed; each restart resumes from the checkpoint, replays that
+ * batch (Delta skips its writes) and writes one new batch before it is killed again. A last run
+ * drains the topic from the same checkpoint, in this JVM (its session is already warm: a fourth
+ * driver JVM would only add its start-up). The table then equals the input exactly.
  */
 class ExactlyOnceKillIT {
 
@@ -52,19 +53,19 @@ class ExactlyOnceKillIT {
     AtomicLong produced = new AtomicLong();
     produce(topic, produced);
 
-    // when: three runs killed with SIGKILL while holding a written, uncommitted batch
+    // when: three runs killed with SIGKILL while holding a written, uncommitted batch: the first
+    // run holds its first batch; each restart replays the held batch, then holds the next one.
+    // Each restart's JVM starts and warms up (on a scratch table of its own) while the previous
+    // driver runs, and opens the checkpoint only when told "go", after the previous one was killed.
     List<String> report = new ArrayList<>();
-    for (int round = 1; round <= 3; round++) {
-      try (ChildDriver driver =
-          ChildDriver.start(
-              ExactlyOnceKafkaToDelta.class,
-              args(p, "processing-time", 2, 150),
-              dir.resolve("driver-" + round + ".log"),
-              line -> {
-                if (line.startsWith("batch ")) {
-                  produce(topic, produced);
-                }
-              })) {
+    List<ChildDriver> drivers = new ArrayList<>();
+    try {
+      ChildDriver next = startDriver(p, dir, 1, produced, drivers);
+      for (int round = 1; round <= 3; round++) {
+        ChildDriver driver = next;
+        driver.awaitLine("warm"::equals, DEADLINE);
+        driver.send("go");
+        next = round < 3 ? startDriver(p, dir, round + 1, produced, drivers) : null;
         String held = driver.awaitLine(l -> l.startsWith("holding after batch"), DEADLINE);
         driver.kill();
         TableCheck c = ExactlyOnceKafkaToDelta.check(spark, p);
@@ -80,6 +81,10 @@ class ExactlyOnceKillIT {
                 c.duplicates(),
                 c.missing(produced.get())));
         assertThat(c.duplicates()).isZero();
+      }
+    } finally {
+      for (ChildDriver d : drivers) {
+        d.close();
       }
     }
     long producedBeforeDrain = produced.get();
@@ -104,6 +109,26 @@ class ExactlyOnceKillIT {
     assertThat(c.checksum())
         .isEqualTo(ExactlyOnceKafkaToDelta.inputChecksum(spark, producedBeforeDrain));
     assertThat(c.totalEvents()).isEqualTo(producedBeforeDrain);
+  }
+
+  /** Starts round {@code round}'s driver JVM; it warms up, then waits for "go". */
+  private ChildDriver startDriver(
+      Pipeline p, Path dir, int round, AtomicLong produced, List<ChildDriver> drivers) {
+    List<String> args = new ArrayList<>();
+    args.add(dir.resolve("warm-" + round).toString());
+    args.addAll(args(p, "processing-time", round == 1 ? 1 : 2, 150));
+    ChildDriver d =
+        ChildDriver.start(
+            WarmRestartDriver.class,
+            args,
+            dir.resolve("driver-" + round + ".log"),
+            line -> {
+              if (line.startsWith("batch ")) {
+                produce(p.topic(), produced);
+              }
+            });
+    drivers.add(d);
+    return d;
   }
 
   /** The same pipeline with no cap per batch: the backlog is read in one batch. */
