@@ -165,16 +165,19 @@ final class ProcessReaper implements AutoCloseable {
     if (!text.contains("Exception while bootstrapping client")) {
       return null;
     }
-    // The deepest cause names the mechanism, e.g. "javax.security.sasl.SaslException: DIGEST-MD5:
-    // digest response format violation. Mismatched response."
+    // The deepest authentication cause names the mechanism, e.g.
+    // "javax.security.sasl.SaslException:
+    // DIGEST-MD5: digest response format violation. Mismatched response."; later causes (the
+    // worker's "Failed to connect to master", its retries) only follow from it.
     String cause = null;
     for (String line : text.split("\\R")) {
       String l = line.strip();
-      if (l.startsWith("Caused by: ")) {
+      if (l.startsWith("Caused by: ")
+          && (l.contains("SaslException") || l.contains("Authentication failed"))) {
         cause = l.substring("Caused by: ".length());
       }
     }
-    if (cause == null || !(cause.contains("SaslException") || cause.contains("Authentication"))) {
+    if (cause == null) {
       return null; // a handshake that timed out, say: not a wrong secret
     }
     return cause;

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** What the cluster reads in a worker's log to end a wait early: a refused authentication. */
 class ProcessReaperTest {
 
-  /** The head of what a worker logged in StandaloneClusterIT when its secret was wrong. */
+  /**
+   * What a worker logged in StandaloneClusterIT when its secret was wrong: the handshake's failure,
+   * then the failed connection it leads to (whose cause is not the reason).
+   */
   private static final String WRONG_SECRET =
       String.join(
           "\n",
@@ -25,6 +28,10 @@ class ProcessReaperTest {
           "Caused by: javax.security.sasl.SaslException: DIGEST-MD5: digest response format"
               + " violation. Mismatched response.",
           "\tat org.apache.spark.network.sasl.SparkSaslServer.response(SparkSaslServer.java:118)",
+          "00:08:46.935 WARN Worker: Failed to connect to master 127.0.0.1:42307",
+          "org.apache.spark.SparkException: Exception thrown in awaitResult: ",
+          "Caused by: org.apache.spark.SparkException: Message is dropped because Outbox is stopped",
+          "\t... 1 more",
           "");
 
   @TempDir Path dir;
