@@ -80,14 +80,22 @@ final class MasterClient {
         () -> "the master to come up at " + masterUrl + " (web UI " + webUiUrl + ")");
   }
 
-  /** Waits until at least {@code n} workers are alive in the master's view; returns that view. */
-  MasterStatus awaitAliveWorkers(int n, Duration timeout, String masterUrl) {
+  /**
+   * Waits until at least {@code n} workers are alive in the master's view; returns that view.
+   *
+   * @param workersCheck throws when a worker can never register (called while they have not)
+   */
+  MasterStatus awaitAliveWorkers(int n, Duration timeout, String masterUrl, Runnable workersCheck) {
     MasterStatus[] last = new MasterStatus[1];
     await(
         timeout,
         () -> {
           last[0] = tryStatus();
-          return last[0] != null && last[0].hasAliveWorkers(n);
+          if (last[0] != null && last[0].hasAliveWorkers(n)) {
+            return true;
+          }
+          workersCheck.run();
+          return false;
         },
         () ->
             n

@@ -126,6 +126,63 @@ final class ProcessReaper implements AutoCloseable {
     }
   }
 
+  /**
+   * Throws when a worker's log shows that its connection to the master failed the authentication
+   * handshake ({@code spark.authenticate} with a different secret): such a worker retries for
+   * minutes and never registers, so a wait for it can end at once.
+   *
+   * @throws StandaloneClusterException naming the worker, the handshake's error and its log file
+   */
+  void requireWorkersAuthenticated(String masterUrl) {
+    for (int i = 0; i < workerLogs.size(); i++) {
+      String cause = authenticationFailure(workerLogs.get(i));
+      if (cause != null) {
+        throw new StandaloneClusterException(
+            "Spark worker "
+                + i
+                + " could not authenticate with the master "
+                + masterUrl
+                + ": "
+                + cause
+                + ". The master and every worker need the same spark.authenticate settings and"
+                + " secret. Worker log: "
+                + workerLogs.get(i));
+      }
+    }
+  }
+
+  /**
+   * The error of a failed authentication handshake in a daemon's log ("Exception while
+   * bootstrapping client", caused by a SASL or Spark auth-protocol failure), else null.
+   */
+  static String authenticationFailure(Path log) {
+    String text;
+    try {
+      text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException | UncheckedIOException e) {
+      return null; // not readable yet: the next poll looks again
+    }
+    if (!text.contains("Exception while bootstrapping client")) {
+      return null;
+    }
+    // The deepest authentication cause names the mechanism, e.g.
+    // "javax.security.sasl.SaslException:
+    // DIGEST-MD5: digest response format violation. Mismatched response."; later causes (the
+    // worker's "Failed to connect to master", its retries) only follow from it.
+    String cause = null;
+    for (String line : text.split("\\R")) {
+      String l = line.strip();
+      if (l.startsWith("Caused by: ")
+          && (l.contains("SaslException") || l.contains("Authentication failed"))) {
+        cause = l.substring("Caused by: ".length());
+      }
+    }
+    if (cause == null) {
+      return null; // a handshake that timed out, say: not a wrong secret
+    }
+    return cause;
+  }
+
   /** True when the master died because one of its ports was taken. */
   boolean masterBindFailed() {
     if (master == null || master.isAlive()) {

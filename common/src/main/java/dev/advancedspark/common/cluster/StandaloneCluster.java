@@ -241,13 +241,16 @@ public final class StandaloneCluster implements AutoCloseable {
   // ---- waiting ---------------------------------------------------------------------------
 
   /**
-   * Waits until at least {@code n} workers are alive in the master's view.
+   * Waits until at least {@code n} workers are alive in the master's view. A worker whose log shows
+   * that the master refused its authentication (a different {@code spark.authenticate.secret}) ends
+   * the wait at once: it would retry for minutes and never register.
    *
    * @throws StandaloneClusterException naming what it waited for and the logs, when the deadline
-   *     passes or a daemon dies
+   *     passes, a daemon dies or a worker cannot authenticate
    */
   public MasterStatus awaitAliveWorkers(int n, Duration timeout) {
-    return client.awaitAliveWorkers(n, timeout, masterUrl());
+    return client.awaitAliveWorkers(
+        n, timeout, masterUrl(), () -> processes.requireWorkersAuthenticated(masterUrl()));
   }
 
   /**

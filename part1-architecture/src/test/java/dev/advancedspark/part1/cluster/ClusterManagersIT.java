@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,20 +43,27 @@ class ClusterManagersIT {
   private static SparkSession spark;
 
   @BeforeAll
-  static void runLocallyThenStartTheCluster() {
-    SparkSession local = SharedSpark.session();
-    localRows = collectSorted(revenueByStatus(orders(local, ROWS)));
-    localTaskPids = taskPids(local, 4);
-    // One SparkContext per JVM: the local one must go before we connect to the cluster.
-    local.stop();
-
-    cluster =
-        StandaloneCluster.builder()
-            .workers(2)
-            .coresPerWorker(1)
-            .memoryPerWorker("1g")
-            .workDir(SharedSpark.workDir().resolve("cluster-managers-it"))
-            .start();
+  static void runLocallyWhileTheClusterStarts() {
+    // The daemons start in JVMs of their own, so this JVM runs the local job meanwhile.
+    CompletableFuture<StandaloneCluster> starting =
+        CompletableFuture.supplyAsync(
+            () ->
+                StandaloneCluster.builder()
+                    .workers(2)
+                    .coresPerWorker(1)
+                    .memoryPerWorker("1g")
+                    .workDir(SharedSpark.workDir().resolve("cluster-managers-it"))
+                    .start());
+    try {
+      SparkSession local = SharedSpark.session();
+      localRows = collectSorted(revenueByStatus(orders(local, ROWS)));
+      localTaskPids = taskPids(local, 4);
+      // One SparkContext per JVM: the local one must go before we connect to the cluster.
+      local.stop();
+    } finally {
+      // pass or fail, the cluster is kept, so that @AfterAll ends its processes
+      cluster = starting.join();
+    }
     spark =
         cluster.session(
             "ClusterManagersIT",
@@ -126,12 +134,12 @@ class ClusterManagersIT {
     // given both executors up
     List<ExecutorProcess> before = cluster.awaitRegisteredExecutors(spark, 2, WAIT);
 
-    // when the executor running the first task of a slow job (about 3 s per task) gets kill -9
+    // when the executor running the first task of a slow job (about 2 s per task) gets kill -9
     ExecutorLoss.Report report =
         ExecutorLoss.killOneExecutorMidJob(
             spark,
             cluster,
-            () -> collectSorted(revenueByStatus(slowedDown(orders(spark, ROWS), 3))),
+            () -> collectSorted(revenueByStatus(slowedDown(orders(spark, ROWS), 2))),
             WAIT);
 
     // then the job still gives the local rows

@@ -16,14 +16,18 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * An IT: the plugin and the shuffle manager are read only when a SparkContext starts, so these
- * tests cannot use the shared session. One {@code local[2]} Comet session for the class (in the
- * Failsafe JVM), stopped after it; each comparison switches Comet off with {@code
- * spark.comet.enabled=false} in the same session, so both engines read the same files.
+ * tests cannot use the shared session. One {@code local[2]} Comet session for the class, stopped
+ * after it; each comparison switches Comet off with {@code spark.comet.enabled=false} in the same
+ * session, so both engines read the same files. Tagged {@code own-jvm}: the module's POM runs it in
+ * a Failsafe JVM of its own (Comet's native library and off-heap pool stay for the life of a JVM),
+ * apart from the ITs that share one.
  */
+@Tag("own-jvm")
 class NativeExecutionIT {
 
   private static final long ROWS = 20_000;
