@@ -100,8 +100,7 @@ public class GroupByBenchmark extends SparkBenchmark {
       AnswerCheck.check(impl, q, AnswerCheck.reference(data, q));
       if (impl instanceof SparkGroupByEngine s
           && s.name().equals(SparkGroupByEngine.Variant.COMET_PARQUET.label())) {
-        System.out.println(
-            "Comet " + q.method() + " (" + layout + "): fallbacks " + s.cometFallbacks(q));
+        System.out.println("Comet " + q.method() + " (" + layout + "): " + s.cometCoverage(q));
       }
     }
 

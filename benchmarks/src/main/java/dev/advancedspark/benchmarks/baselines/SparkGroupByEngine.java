@@ -298,10 +298,11 @@ public final class SparkGroupByEngine implements GroupByEngine {
   }
 
   /**
-   * For {@code COMET_PARQUET}: Comet's fallback reasons for {@code q} (empty: every operator ran
-   * natively), from the plan of one run.
+   * For {@code COMET_PARQUET}: how much of {@code q} ran on Comet, from the plan of one run:
+   * Comet's summary line ("Comet accelerated n out of m eligible operators"), its fallback reasons
+   * (empty: none given) and the transitions from Comet's batches back to Spark rows.
    */
-  public List<String> cometFallbacks(Question q) {
+  public String cometCoverage(Question q) {
     if (variant != Variant.COMET_PARQUET) {
       throw new IllegalStateException(name() + " is not a Comet variant");
     }
@@ -311,7 +312,13 @@ public final class SparkGroupByEngine implements GroupByEngine {
         () -> {
           Dataset<Row> query = query(q);
           Sinks.runToNoop(query);
-          return NativeExecution.fallbackReasons(Plans.finalPlan(query));
+          SparkPlan plan = Plans.finalPlan(query);
+          String[] explain = NativeExecution.explain(plan).strip().split("\n");
+          return explain[explain.length - 1].strip()
+              + "; fallbacks "
+              + NativeExecution.fallbackReasons(plan)
+              + "; to-row transitions "
+              + NativeExecution.toRowTransitions(plan);
         });
   }
 
