@@ -19,10 +19,11 @@ public final class CostCurves {
 
   /**
    * Cores a variant works with when no parameter says: the benchmarks run {@code local[2]} and
-   * DuckDB with 2 threads; the groupby suite's {@code java} engine is one thread. A {@code threads}
-   * or {@code partitions} parameter wins.
+   * DuckDB with 2 threads; the groupby suite's Java engines ({@code java-dense}, {@code java-hash})
+   * are one thread. A {@code threads} or {@code partitions} parameter wins.
    */
-  public static final Map<String, Integer> CORES_BY_VARIANT = Map.of("engine=java", 1);
+  public static final Map<String, Integer> CORES_BY_VARIANT =
+      Map.of("engine=java", 1, "engine=java-dense", 1, "engine=java-hash", 1);
 
   /** Cores of the machine's benchmark sessions ({@code local[2]}). */
   public static final int DEFAULT_CORES = 2;

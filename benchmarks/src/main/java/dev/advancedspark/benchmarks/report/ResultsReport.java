@@ -210,6 +210,13 @@ public final class ResultsReport {
 
   /** What {@code run-suite.sh} recorded about one suite's run (empty if nothing). */
   public static Properties meta(Path folder, String cls) throws IOException {
+    List<Properties> all = metas(folder, cls);
+    return all.isEmpty() ? new Properties() : all.get(0);
+  }
+
+  /** What {@code run-suite.sh} recorded about every run of one suite, in file-name order. */
+  public static List<Properties> metas(Path folder, String cls) throws IOException {
+    List<Properties> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(folder)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".properties")).sorted().toList()) {
         Properties p = new Properties();
@@ -217,11 +224,11 @@ public final class ResultsReport {
           p.load(in);
         }
         if (List.of(p.getProperty("classes", "").trim().split("\\s+")).contains(cls)) {
-          return p;
+          out.add(p);
         }
       }
     }
-    return new Properties();
+    return out;
   }
 
   /**
@@ -294,16 +301,16 @@ public final class ResultsReport {
       md.append("## ").append(cls).append("\n\n");
       Properties meta = meta(folder, cls);
       Case first = suite.get(0);
-      if (!meta.isEmpty()) {
-        md.append("Command: `").append(meta.getProperty("command", "?")).append("`  \n");
+      for (Properties run : metas(folder, cls)) { // a suite measured in several runs lists each
+        md.append("Command: `").append(run.getProperty("command", "?")).append("`  \n");
         md.append("Run: ")
-            .append(meta.getProperty("started", "?"))
+            .append(run.getProperty("started", "?"))
             .append(", wall time ")
-            .append(meta.getProperty("wall_seconds", "?"))
+            .append(run.getProperty("wall_seconds", "?"))
             .append(" s; load average before: ")
-            .append(meta.getProperty("load_before", "?"))
+            .append(run.getProperty("load_before", "?"))
             .append("; after: ")
-            .append(meta.getProperty("load_after", "?"))
+            .append(run.getProperty("load_after", "?"))
             .append("  \n");
       }
       md.append(versionsLine(meta, first)).append("\n\n");
