@@ -156,13 +156,7 @@ public final class ConcurrentWritersExample {
         throw new IllegalStateException("Writer A never started reading its source");
       }
       if (other == Other.APPEND) {
-        spark
-            .range(20, 25)
-            .selectExpr("id", "0L AS balance")
-            .write()
-            .format("delta")
-            .mode(SaveMode.Append)
-            .save(path);
+        appendNewAccounts(spark, path);
       } else {
         // Every row of the second file: the file is removed, nothing is added.
         DeltaTable.forPath(spark, path).delete("id >= 5");
@@ -215,5 +209,16 @@ public final class ConcurrentWritersExample {
             throw new IllegalStateException(e.getMessage(), e);
           }
         });
+  }
+
+  /** The other writer's append: five new accounts (ids 20-24, balance 0), a blind append. */
+  public static void appendNewAccounts(SparkSession spark, String path) {
+    spark
+        .range(20, 25)
+        .selectExpr("id", "0L AS balance")
+        .write()
+        .format("delta")
+        .mode(SaveMode.Append)
+        .save(path);
   }
 }

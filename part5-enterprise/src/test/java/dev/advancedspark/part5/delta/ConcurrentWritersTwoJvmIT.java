@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -40,13 +39,7 @@ class ConcurrentWritersTwoJvmIT {
       // when: A reads the table and holds its transaction; B (this JVM) appends; A goes on
       a.send("go");
       a.awaitLine("inside"::equals, DEADLINE);
-      spark
-          .range(20, 25)
-          .selectExpr("id", "0L AS balance")
-          .write()
-          .format("delta")
-          .mode(SaveMode.Append)
-          .save(path);
+      ConcurrentWritersExample.appendNewAccounts(spark, path);
       a.send("release");
       assertThat(a.awaitExit(DEADLINE)).isZero();
     }
