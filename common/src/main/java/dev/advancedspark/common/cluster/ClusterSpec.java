@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
  * @param workDir the cluster's folder (absolute)
  * @param masterPort 0 for a free port
  * @param webUiPort 0 for a free port
+ * @param masterJavaOptions JVM options for the master only, before its main class
  */
 record ClusterSpec(
     int workers,
@@ -29,7 +31,8 @@ record ClusterSpec(
     Duration masterTimeout,
     Duration workerTimeout,
     String classPath,
-    String daemonHeap) {
+    String daemonHeap,
+    List<String> masterJavaOptions) {
 
   private static final Pattern MEMORY = Pattern.compile("\\d+[mMgG]");
 
@@ -37,6 +40,13 @@ record ClusterSpec(
     workDir = workDir.toAbsolutePath();
     masterConf = Map.copyOf(masterConf);
     workerConf = Map.copyOf(workerConf);
+    masterJavaOptions = List.copyOf(masterJavaOptions);
+    for (String option : masterJavaOptions) {
+      if (!option.startsWith("-")) {
+        throw new IllegalArgumentException(
+            "masterJavaOptions takes JVM options (starting with '-'), got '" + option + "'");
+      }
+    }
     if (workers < 1 || coresPerWorker < 1) {
       throw new IllegalArgumentException(
           "workers and coresPerWorker must be at least 1, got "

@@ -44,7 +44,16 @@ final class DaemonLauncher {
 
   /** The master on {@code rpcPort} with its web UI on {@code webUiPort}, logging to {@code log}. */
   Process startMaster(int rpcPort, int webUiPort, Path log) {
-    return launch(
+    return launch(MASTER_CLASS, masterCommand(rpcPort, webUiPort), log);
+  }
+
+  /** The master's command line, with the spec's {@code masterJavaOptions} before its main class. */
+  List<String> masterCommand(int rpcPort, int webUiPort) {
+    return SparkDaemons.command(
+        spec.daemonHeap(),
+        spec.masterJavaOptions(),
+        log4jFile,
+        spec.classPath(),
         MASTER_CLASS,
         List.of(
             "--host",
@@ -54,13 +63,20 @@ final class DaemonLauncher {
             "--webui-port",
             String.valueOf(webUiPort),
             "--properties-file",
-            masterProps.toString()),
-        log);
+            masterProps.toString()));
   }
 
   /** Worker number {@code index}, registering with {@code masterUrl}, logging to {@code log}. */
   Process startWorker(int index, String masterUrl, Path log) {
-    return launch(
+    return launch(WORKER_CLASS, workerCommand(index, masterUrl), log);
+  }
+
+  /** Worker number {@code index}'s command line. */
+  List<String> workerCommand(int index, String masterUrl) {
+    return SparkDaemons.command(
+        spec.daemonHeap(),
+        log4jFile,
+        spec.classPath(),
         WORKER_CLASS,
         List.of(
             masterUrl,
@@ -77,8 +93,7 @@ final class DaemonLauncher {
             "--work-dir",
             spec.workDir().resolve("worker-" + index).toString(),
             "--properties-file",
-            workerProps.toString()),
-        log);
+            workerProps.toString()));
   }
 
   private Path writeProperties(String name, Map<String, String> conf) {
@@ -119,10 +134,8 @@ final class DaemonLauncher {
     return List.of(masterProps, workerProps);
   }
 
-  private Process launch(String mainClass, List<String> args, Path log) {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            SparkDaemons.command(spec.daemonHeap(), log4jFile, spec.classPath(), mainClass, args));
+  private Process launch(String mainClass, List<String> command, Path log) {
+    ProcessBuilder pb = new ProcessBuilder(command);
     SparkDaemons.environment(pb.environment(), spec.workDir().resolve("spark-home"));
     pb.directory(spec.workDir().toFile());
     pb.redirectErrorStream(true);

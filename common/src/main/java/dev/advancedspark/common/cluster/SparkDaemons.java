@@ -37,12 +37,28 @@ public final class SparkDaemons {
    */
   public static List<String> command(
       String heap, Path log4jFile, String classPath, String mainClass, List<String> args) {
+    return command(heap, List.of(), log4jFile, classPath, mainClass, args);
+  }
+
+  /**
+   * The command that runs {@code mainClass} with {@code args} in a JVM of its own, with {@code
+   * javaOptions} (JVM options, e.g. {@code -Dcom.sun.management.jmxremote.port=...}) after this
+   * kit's own and before the class path and the main class.
+   */
+  public static List<String> command(
+      String heap,
+      List<String> javaOptions,
+      Path log4jFile,
+      String classPath,
+      String mainClass,
+      List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + heap);
     // Daemons do little work: a small heap, the serial GC and the C1 compiler spare the 2 cores.
     cmd.addAll(SMALL_JVM_OPTIONS);
     cmd.addAll(javaModuleOptions());
+    cmd.addAll(javaOptions);
     cmd.add("-Dlog4j2.configurationFile=" + log4jFile);
     cmd.add("-cp");
     cmd.add(classPath);

@@ -3,6 +3,7 @@ package dev.advancedspark.common.cluster;
 import dev.advancedspark.common.SparkSessions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,7 @@ public final class StandaloneCluster implements AutoCloseable {
     private Duration masterTimeout = Duration.ofSeconds(60);
     private Duration workerTimeout = Duration.ofSeconds(60);
     private String classPath = System.getProperty("java.class.path");
+    private final List<String> masterJavaOptions = new ArrayList<>();
 
     private Builder() {}
 
@@ -138,6 +140,19 @@ public final class StandaloneCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * JVM options for the master's JVM only, placed before its main class, e.g. {@code
+     * -Dcom.sun.management.jmxremote.port=...}: what {@code SPARK_MASTER_OPTS} in {@code
+     * conf/spark-env.sh} does for {@code sbin/start-master.sh}. A Spark setting ({@link
+     * #masterConf}) goes to the master's properties file instead, which the master reads after its
+     * JVM has started, and only for {@code spark.*} keys: too late, and the wrong place, for what
+     * the JVM itself acts on at start, such as its remote JMX agent.
+     */
+    public Builder masterJavaOptions(String... options) {
+      masterJavaOptions.addAll(List.of(options));
+      return this;
+    }
+
     /** A Spark setting for the workers only (e.g. a wrong secret, for a security lesson). */
     public Builder workerConf(String key, String value) {
       workerConf.put(key, value);
@@ -182,7 +197,8 @@ public final class StandaloneCluster implements AutoCloseable {
               masterTimeout,
               workerTimeout,
               classPath,
-              "256m");
+              "256m",
+              masterJavaOptions);
       spec.prepareWorkDir();
       DaemonLauncher launcher = new DaemonLauncher(spec);
       int attempts = spec.fixedPorts() ? 1 : 3;
