@@ -250,6 +250,11 @@ public final class SecuredClusterExample {
 
   /** A cluster of two one-core workers with {@link #clusterConf}, the REST port pinned. */
   public static StandaloneCluster start(Path workDir, String secret, int restPort) {
+    return builder(workDir, secret, restPort).start();
+  }
+
+  /** What {@link #start} starts, to add to before it starts. */
+  public static StandaloneCluster.Builder builder(Path workDir, String secret, int restPort) {
     StandaloneCluster.Builder b =
         StandaloneCluster.builder()
             .workers(2)
@@ -263,7 +268,7 @@ public final class SecuredClusterExample {
             // The executors' scratch space (shuffle files) under the cluster folder.
             .workerConf("spark.local.dir", workDir.resolve("worker-local").toString());
     clusterConf(secret).forEach(b::conf);
-    return b.start();
+    return b;
   }
 
   public static void main(String[] args) {

@@ -1,12 +1,16 @@
 package dev.advancedspark.part5.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.advancedspark.common.cluster.ExecutorProcess;
+import dev.advancedspark.common.cluster.MasterStatus;
 import dev.advancedspark.common.cluster.StandaloneCluster;
 import dev.advancedspark.common.testkit.SharedSpark;
+import dev.advancedspark.part5.observability.RemoteJmx;
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,10 +18,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXServiceURL;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,7 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * One secured standalone cluster (a Master and two Worker JVMs on 127.0.0.1) for the whole class:
  * an application with the secret runs on it; a driver without the secret (in its own JVM, started
  * first because it needs about a minute to give up) and a connection with a wrong secret are
- * refused; the REST port is closed; secrets are redacted; shuffle files are not plain text.
+ * refused; the REST port is closed; secrets are redacted; shuffle files are not plain text. The
+ * master also serves its metrics over JMX to other processes (this one), behind a login of its own.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredClusterIT {
@@ -54,13 +63,23 @@ class SecuredClusterIT {
   private static int uiPort;
   private static int uiHttpsPort;
   private static Path keystore;
+  private static int jmxPort;
+  private static RemoteJmx.Login jmxLogin;
 
   @BeforeAll
   static void startTheSecuredClusterAndAClientWithoutTheSecret() throws IOException {
     dir = SharedSpark.scratch("secured-cluster");
     secret = ClusterSecret.generate(dir.resolve("secret"));
     restPort = freePort();
-    cluster = SecuredClusterExample.start(dir.resolve("cluster"), secret, restPort);
+    // The master's metrics over JMX for another process: a login of its own, loopback only.
+    jmxPort = freePort();
+    jmxLogin = RemoteJmx.writeLogin(dir.resolve("jmx"), "monitor");
+    cluster =
+        RemoteJmx.withJmx(
+                SecuredClusterExample.builder(dir.resolve("cluster"), secret, restPort),
+                jmxPort,
+                jmxLogin)
+            .start();
     // The driver without the secret as soon as the master is up: its minute of registration
     // attempts runs while everything below and the other cases run.
     refusedDriverLog = dir.resolve("refused-driver.log");
@@ -136,7 +155,7 @@ class SecuredClusterIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aDriverWithoutTheSecretDoesNotThrowButItsContextStopsAfterAboutAMinute() throws Exception {
     // given the driver without a secret, started before the other tests ran (in its own JVM)
     // when it gives up (three 20 s registration attempts), within a deadline
@@ -252,6 +271,66 @@ class SecuredClusterIT {
     assertThat(withCard).anySatisfy(e -> assertThat(e.planGraph()).contains(CARD));
   }
 
+  @Test
+  @Order(7)
+  void theMastersGaugesAreReadOverJmxFromThisJvmWithAReadOnlyLoginOnLoopbackOnly()
+      throws Exception {
+    // given the master's JmxSink and its JVM's JMX agent (password and access files, loopback)
+    JMXServiceURL url = RemoteJmx.serviceUrl(jmxPort);
+    String user = jmxLogin.user();
+    String password = jmxLogin.password();
+
+    // when this JVM reads the master's gauges over a JMX connection
+    Object alive = masterGauge(url, user, password, "master.aliveWorkers");
+    Object workers = masterGauge(url, user, password, "master.workers");
+    Object apps = masterGauge(url, user, password, "master.apps");
+    MasterStatus status = cluster.status();
+
+    System.out.printf(
+        "over JMX (%s): master.aliveWorkers=%s master.workers=%s master.apps=%s;"
+            + " the master's /json/: aliveworkers=%d workers=%d activeapps=%d%n",
+        url, alive, workers, apps, status.aliveWorkers(), status.workers().size(),
+        status.activeApps().size());
+
+    // then they are what the master reports on its JSON status page
+    assertThat(alive).isEqualTo(status.aliveWorkers()).isEqualTo(2);
+    assertThat(workers).isEqualTo(status.workers().size());
+    assertThat(apps).isEqualTo(status.activeApps().size()).isEqualTo(1);
+    // and a connection without credentials, or with a wrong password, is refused
+    assertThatThrownBy(() -> masterGauge(url, null, null, "master.aliveWorkers"))
+        .satisfies(e -> System.out.println("without credentials: " + e))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageContaining("Credentials required");
+    assertThatThrownBy(() -> masterGauge(url, user, password + "x", "master.aliveWorkers"))
+        .satisfies(e -> System.out.println("with a wrong password: " + e))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageContaining("Invalid username or password");
+    // and the read-only role reads, but cannot invoke an operation (here: a full GC)
+    try (JMXConnector c = RemoteJmx.connect(url, user, password, WAIT)) {
+      assertThatThrownBy(
+              () ->
+                  c.getMBeanServerConnection()
+                      .invoke(new ObjectName("java.lang:type=Memory"), "gc", null, null))
+          .satisfies(e -> System.out.println("read-only role invoking gc(): " + e))
+          .isInstanceOf(SecurityException.class)
+          .hasMessageContaining("Access denied");
+    }
+    // and the agent's port listens on the loopback address only
+    List<InetAddress> listening = listeningAddresses(jmxPort);
+    System.out.println("port " + jmxPort + " listens on " + listening);
+    assertThat(listening)
+        .isNotEmpty()
+        .allSatisfy(a -> assertThat(a.isLoopbackAddress()).as(a.toString()).isTrue());
+    // and the agent replaced the clear-text password in its file by a hash at the first login,
+    // keeping the file readable by its owner only
+    assertThat(jmxLogin.passwordFile())
+        .content()
+        .startsWith("# The passwords in this file are hashed.")
+        .doesNotContain(password);
+    assertThat(Files.getPosixFilePermissions(jmxLogin.passwordFile()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+  }
+
   // ---- helpers -------------------------------------------------------------------------
 
   private static HttpResponse<String> get(HttpClient client, URI uri, String user)
@@ -309,6 +388,45 @@ class SecuredClusterIT {
     cmd.add(master);
     cmd.add(String.valueOf(WAIT.toSeconds()));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static Object masterGauge(JMXServiceURL url, String user, String password, String name)
+      throws Exception {
+    return RemoteJmx.read(url, user, password, RemoteJmx.metric(name, "gauges"), "Value", WAIT);
+  }
+
+  /**
+   * The local addresses of the sockets listening on {@code port}, from the kernel's tables ({@code
+   * /proc/net/tcp} and {@code tcp6}, Linux): what {@code ss -ltn} shows.
+   */
+  private static List<InetAddress> listeningAddresses(int port) throws IOException {
+    List<InetAddress> out = new ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      Path file = Path.of(table);
+      if (!Files.exists(file)) {
+        continue;
+      }
+      List<String> lines = Files.readAllLines(file);
+      for (String line : lines.subList(1, lines.size())) { // after the header
+        String[] f = line.trim().split("\\s+");
+        String[] local = f[1].split(":");
+        if (!"0A".equals(f[3]) || Integer.parseInt(local[1], 16) != port) {
+          continue; // 0A: LISTEN
+        }
+        // the address is written as 32-bit words in the host's (little-endian) byte order
+        String hex = local[0];
+        byte[] bytes = new byte[hex.length() / 2];
+        for (int w = 0; w < hex.length() / 8; w++) {
+          for (int b = 0; b < 4; b++) {
+            bytes[w * 4 + b] =
+                (byte)
+                    Integer.parseInt(hex.substring(w * 8 + (3 - b) * 2, w * 8 + (4 - b) * 2), 16);
+          }
+        }
+        out.add(InetAddress.getByAddress(bytes));
+      }
+    }
+    return out;
   }
 
   private static int freePort() throws IOException {
