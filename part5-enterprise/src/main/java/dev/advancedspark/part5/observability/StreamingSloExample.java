@@ -20,8 +20,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -98,6 +101,83 @@ public final class StreamingSloExample {
       return new Result(listener.progress(), listener.breaches());
     } finally {
       spark.streams().removeListener(listener);
+    }
+  }
+
+  // tag::kafka-lag[]
+  /**
+   * Reads {@code topic} from its earliest offset, at most {@code maxOffsetsPerTrigger} offsets per
+   * micro-batch, into the {@code noop} sink under a {@link StreamingSloListener}, until it has
+   * caught up with what the topic held (processAllAvailable, bounded by {@code deadline}). A
+   * backlog larger than one batch is read in several, and each batch's progress report says how far
+   * behind the newest offset it left the query: the {@code SOURCE_LAG} check.
+   */
+  public static Result catchUp(
+      SparkSession spark,
+      String bootstrapServers,
+      String topic,
+      long maxOffsetsPerTrigger,
+      Path checkpoint,
+      Slo slo,
+      Duration deadline)
+      throws TimeoutException, InterruptedException {
+    StreamingSloListener listener = new StreamingSloListener(slo, b -> System.out.println(b));
+    spark.streams().addListener(listener);
+    try {
+      StreamingQuery q =
+          spark
+              .readStream()
+              .format("kafka")
+              .option("kafka.bootstrap.servers", bootstrapServers)
+              .option("subscribe", topic)
+              .option("startingOffsets", "earliest")
+              .option("maxOffsetsPerTrigger", maxOffsetsPerTrigger)
+              .load()
+              .writeStream()
+              .queryName(topic)
+              .format("noop")
+              .option("checkpointLocation", checkpoint.toAbsolutePath().toString())
+              .start();
+      processAllAvailable(q, deadline);
+      listener.awaitTerminated(q.id(), deadline);
+      return new Result(listener.progress(), listener.breaches());
+    } finally {
+      spark.streams().removeListener(listener);
+    }
+  }
+
+  // end::kafka-lag[]
+
+  /**
+   * {@link StreamingQuery#processAllAvailable()}, then stop: it has no deadline of its own, so a
+   * timer stops the query when {@code deadline} passes (processAllAvailable then returns).
+   */
+  static void processAllAvailable(StreamingQuery q, Duration deadline) throws TimeoutException {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "catch-up-deadline");
+              t.setDaemon(true);
+              return t;
+            });
+    AtomicBoolean late = new AtomicBoolean();
+    timer.schedule(
+        () -> {
+          late.set(true);
+          q.stop();
+          return null;
+        },
+        deadline.toMillis(),
+        TimeUnit.MILLISECONDS);
+    try {
+      q.processAllAvailable();
+    } finally {
+      timer.shutdownNow();
+      q.stop();
+    }
+    if (late.get()) {
+      throw new TimeoutException(
+          "Query " + q.name() + " did not catch up with its source within " + deadline);
     }
   }
 

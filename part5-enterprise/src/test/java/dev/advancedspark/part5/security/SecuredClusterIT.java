@@ -289,7 +289,12 @@ class SecuredClusterIT {
     System.out.printf(
         "over JMX (%s): master.aliveWorkers=%s master.workers=%s master.apps=%s;"
             + " the master's /json/: aliveworkers=%d workers=%d activeapps=%d%n",
-        url, alive, workers, apps, status.aliveWorkers(), status.workers().size(),
+        url,
+        alive,
+        workers,
+        apps,
+        status.aliveWorkers(),
+        status.workers().size(),
         status.activeApps().size());
 
     // then they are what the master reports on its JSON status page
