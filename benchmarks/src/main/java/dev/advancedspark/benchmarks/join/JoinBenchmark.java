@@ -144,12 +144,15 @@ public class JoinBenchmark extends SparkBenchmark {
 
   /**
    * Where one join ran under Comet, read from the plan that ran: the operators Comet ran natively,
-   * the operators left to Spark (the fallbacks, with Comet's reasons where it gives one), and the
-   * transitions from Comet's Arrow batches back to Spark rows.
+   * the conversions of Spark's rows or cached batches into Comet's Arrow batches ({@code
+   * CometSpark...ToColumnar}), the operators left to Spark (the fallbacks), Comet's own reasons
+   * (which also cover the plans that filled the cache, outside the timed region), the transitions
+   * from Comet back to Spark rows, and Comet's summary line.
    */
   public record CometCoverage(
       Strategy strategy,
       List<String> nativeOperators,
+      List<String> conversions,
       List<String> sparkOperators,
       long toRowTransitions,
       List<String> fallbackReasons,
@@ -161,6 +164,8 @@ public class JoinBenchmark extends SparkBenchmark {
           + strategy
           + ": native "
           + nativeOperators
+          + "; converted into Comet "
+          + conversions
           + "; left to Spark "
           + sparkOperators
           + "; Comet-to-row transitions "
@@ -183,9 +188,11 @@ public class JoinBenchmark extends SparkBenchmark {
             .map(NativeExecution::operator)
             .filter(name -> !name.startsWith("Comet"))
             .toList();
+    List<String> comet = NativeExecution.nativeOperators(plan);
     return new CometCoverage(
         s,
-        NativeExecution.nativeOperators(plan),
+        comet.stream().filter(op -> !op.endsWith("ToColumnar")).toList(),
+        comet.stream().filter(op -> op.endsWith("ToColumnar")).toList(),
         spark,
         NativeExecution.toRowTransitions(plan),
         NativeExecution.fallbackReasons(plan).stream().distinct().toList(),

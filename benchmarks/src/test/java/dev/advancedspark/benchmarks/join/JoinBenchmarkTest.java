@@ -96,6 +96,7 @@ class JoinBenchmarkTest {
     CometCoverage coverage =
         JoinBenchmark.cometCoverage(Plans.finalPlan(joined), Strategy.SORT_MERGE);
     assertThat(coverage.nativeOperators()).isEmpty();
+    assertThat(coverage.conversions()).isEmpty();
     assertThat(coverage.toRowTransitions()).isZero();
     assertThat(coverage.sparkOperators())
         .contains("SortMergeJoin", "Exchange", "Sort")
