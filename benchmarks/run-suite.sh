@@ -12,6 +12,11 @@
 # and after, the git commit of the measured code (and whether the work tree had changes), the JDK,
 # Spark and DuckDB versions inside the jar, and the machine (CPU model, cores, memory).
 #
+# RESULT_NAME=<name> names the result files (default: the regex, e.g. GroupByBenchmark): a run with
+# a narrower regex can replace a suite's earlier result, e.g.
+#   RESULT_NAME=JoinBenchmark benchmarks/run-suite.sh 'join.JoinBenchmark' -p rows=1000000,2000000
+# (the regex 'JoinBenchmark' alone would also run SkewJoinBenchmark).
+#
 # Needs benchmarks/target/benchmarks.jar: mvn -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 if [[ $# -lt 1 ]]; then
@@ -27,7 +32,11 @@ if [[ ! -f "$JAR" ]]; then
 fi
 suite="$1"
 shift
-name=$(echo "$suite" | tr -c 'A-Za-z0-9_\n' '-')
+name=${RESULT_NAME:-$(echo "$suite" | tr -c 'A-Za-z0-9_\n' '-')}
+if [[ ! "$name" =~ ^[A-Za-z0-9_-]+$ ]]; then
+  echo "RESULT_NAME must be letters, digits, '_' or '-': $name" >&2
+  exit 2
+fi
 classes=$(java -jar "$JAR" -l "$suite" | sed -n 's/^dev\.advancedspark\.benchmarks\.\(.*\)\.[^.]*$/\1/p' \
   | sed 's/.*\.//' | sort -u | tr '\n' ' ')
 if [[ -z "$classes" ]]; then
@@ -53,7 +62,7 @@ wall=$(( $(date +%s) - start ))
 load_after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime)
 cp "target/jmh-$name.json" "results/jmh-$name.json"
 cat > "results/jmh-$name.properties" <<PROPS
-command=benchmarks/run-suite.sh $suite $*
+command=${RESULT_NAME:+RESULT_NAME=$RESULT_NAME }benchmarks/run-suite.sh $suite $*
 classes=$classes
 started=$started
 wall_seconds=$wall

@@ -9,6 +9,7 @@ import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.part2.joins.JoinStrategiesExample;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -99,8 +100,9 @@ public class CachingBenchmark extends SparkBenchmark {
 
   /**
    * The shared input for {@code input}: {@code generated} as {@link #base(SparkSession, long)},
-   * {@code joined} the same orders joined to their customers by a sort-merge join (the hint keeps
-   * Spark from broadcasting the customers, which would make the recomputation cheap again).
+   * {@code joined} the same orders joined to their customers by Part 2's {@code
+   * JoinStrategiesExample.sortMergeJoin} (its hint keeps Spark from broadcasting the customers,
+   * which would make the recomputation cheap again).
    */
   public static Dataset<Row> base(SparkSession spark, long rows, String input) {
     return switch (input) {
@@ -113,7 +115,7 @@ public class CachingBenchmark extends SparkBenchmark {
                 .withColumn("big", col("amount").gt(1000));
         Dataset<Row> segments =
             DataGenerators.customers(spark, customers, 7L).select("customer_id", "segment");
-        yield orders.join(segments.hint("merge"), "customer_id");
+        yield JoinStrategiesExample.sortMergeJoin(orders, segments);
       }
       default -> throw new IllegalArgumentException("input must be generated or joined: " + input);
     };

@@ -9,14 +9,19 @@ import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.io.SparkFolders;
 import dev.advancedspark.common.plan.JoinStrategy;
 import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.part2.joins.JoinStrategiesExample;
+import dev.advancedspark.part2.layout.BucketedJoinExample;
 import dev.advancedspark.part3.nativeexec.NativeExecution;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -32,9 +37,12 @@ import org.openjdk.jmh.annotations.State;
  * star-schema case where broadcasting wins); {@code two-large} joins {@code rows} orders to {@code
  * rows / 2} customers (where a broadcast has to ship and hash half the data to every task).
  *
- * <p>The strategy is pinned with a join hint and {@code autoBroadcastJoinThreshold=-1} (both the
- * static and the adaptive one), and set-up runs the query once and reads AQE's final plan: if Spark
- * ran another strategy, the trial fails instead of measuring the wrong thing.
+ * <p>The joins and the bucketed tables are Part 2's own: {@link JoinStrategiesExample}'s {@code
+ * broadcastHashJoin}, {@code shuffledHashJoin} and {@code sortMergeJoin} (each pins its strategy
+ * with a hint), and {@link BucketedJoinExample#saveBucketed}, so a change to the lesson changes the
+ * measurement. With {@code autoBroadcastJoinThreshold=-1} (both the static and the adaptive one)
+ * only the hint decides, and set-up runs the query once and reads AQE's final plan: if Spark ran
+ * another strategy, the trial fails instead of measuring the wrong thing.
  *
  * <p>{@code engine}: {@code spark}, or {@code comet}, a session with Apache DataFusion Comet (Part
  * 3's {@code NativeExecution.cometConf}, off-heap pool {@value #COMET_OFF_HEAP}) over the same
@@ -110,7 +118,16 @@ public class JoinBenchmark extends SparkBenchmark {
       Sinks.runToNoop(customers);
     }
     if (comet) {
-      verifyComet(spark, join(orders, customers, strategy), strategy);
+      CometCoverage coverage = verifyComet(spark, join(orders, customers, strategy), strategy);
+      System.out.println(
+          "JoinBenchmark shape="
+              + shape
+              + " aqe="
+              + aqe
+              + " rows="
+              + rows
+              + ": "
+              + coverage.describe());
     } else {
       verify(join(orders, customers, strategy), strategy);
     }
@@ -126,25 +143,81 @@ public class JoinBenchmark extends SparkBenchmark {
   }
 
   /**
-   * Runs the join once on Comet and checks that Comet's operator for the strategy ran, and that the
-   * join returns as many rows as with {@code spark.comet.enabled=false}.
+   * Where one join ran under Comet, read from the plan that ran: the operators Comet ran natively,
+   * the conversions of Spark's rows or cached batches into Comet's Arrow batches ({@code
+   * CometSpark...ToColumnar}), the operators left to Spark (the fallbacks), Comet's own reasons
+   * (which also cover the plans that filled the cache, outside the timed region), the transitions
+   * from Comet back to Spark rows, and Comet's summary line.
    */
-  public static SparkPlan verifyComet(SparkSession spark, Dataset<Row> joined, Strategy s) {
+  public record CometCoverage(
+      Strategy strategy,
+      List<String> nativeOperators,
+      List<String> conversions,
+      List<String> sparkOperators,
+      long toRowTransitions,
+      List<String> fallbackReasons,
+      String summary) {
+
+    /** One line for the set-up's output. */
+    public String describe() {
+      return "Comet "
+          + strategy
+          + ": native "
+          + nativeOperators
+          + "; converted into Comet "
+          + conversions
+          + "; left to Spark "
+          + sparkOperators
+          + "; Comet-to-row transitions "
+          + toRowTransitions
+          + (fallbackReasons.isEmpty() ? "" : "; Comet's reasons " + fallbackReasons)
+          + (summary.isEmpty() ? "" : "; " + summary);
+    }
+  }
+
+  /** What ran natively and what fell back to Spark in {@code plan} (AQE's final plan). */
+  public static CometCoverage cometCoverage(SparkPlan plan, Strategy s) {
+    List<String> spark =
+        Plans.nodes(plan).stream()
+            .filter(
+                n ->
+                    !(n instanceof AdaptiveSparkPlanExec
+                        || n instanceof QueryStageExec
+                        || n instanceof WholeStageCodegenExec
+                        || n instanceof InputAdapter))
+            .map(NativeExecution::operator)
+            .filter(name -> !name.startsWith("Comet"))
+            .toList();
+    List<String> comet = NativeExecution.nativeOperators(plan);
+    return new CometCoverage(
+        s,
+        comet.stream().filter(op -> !op.endsWith("ToColumnar")).toList(),
+        comet.stream().filter(op -> op.endsWith("ToColumnar")).toList(),
+        spark,
+        NativeExecution.toRowTransitions(plan),
+        NativeExecution.fallbackReasons(plan).stream().distinct().toList(),
+        NativeExecution.explain(plan).lines().reduce((a, b) -> b).orElse("").trim());
+  }
+
+  /**
+   * Runs the join once on Comet and checks that Comet's operator for the strategy ran, and that the
+   * join returns as many rows as with {@code spark.comet.enabled=false}; returns what ran natively
+   * and what fell back ({@link #cometCoverage}).
+   */
+  public static CometCoverage verifyComet(SparkSession spark, Dataset<Row> joined, Strategy s) {
     SparkPlan plan = Plans.finalPlan(joined);
-    List<String> ops = NativeExecution.nativeOperators(plan);
-    if (!ops.contains(cometOperator(s))) {
+    CometCoverage coverage = cometCoverage(plan, s);
+    if (!coverage.nativeOperators().contains(cometOperator(s))) {
       throw wrongVariant(
           cometOperator(s) + " (Comet's " + s + ")",
-          NativeExecution.explain(plan) + "\n" + plan.treeString());
+          coverage.describe() + "\n" + plan.treeString());
     }
     long rows = joined.count();
     long sparkRows = NativeExecution.withoutComet(spark, joined::count);
     if (rows != sparkRows) {
       throw wrongVariant(sparkRows + " joined rows, as Spark", rows + " rows");
     }
-    System.out.println(
-        "Comet " + s + ": " + NativeExecution.explain(plan).lines().reduce((a, b) -> b).orElse(""));
-    return plan;
+    return coverage;
   }
 
   @Benchmark
@@ -184,37 +257,35 @@ public class JoinBenchmark extends SparkBenchmark {
     return DataGenerators.customers(spark, rows, 42L).select("customer_id", "country", "segment");
   }
 
-  /** The join, with the hint that pins the strategy. */
+  /**
+   * The join of the variant: Part 2's function for the strategy ({@link JoinStrategiesExample}),
+   * then the columns the suite writes.
+   */
   public static Dataset<Row> join(Dataset<Row> orders, Dataset<Row> customers, Strategy s) {
     // tag::join-hints[]
-    Dataset<Row> dim =
+    Dataset<Row> joined =
         switch (s) {
-          case BROADCAST_HASH -> customers.hint("broadcast");
-          case SHUFFLED_HASH -> customers.hint("shuffle_hash");
-          case SORT_MERGE, BUCKETED_SORT_MERGE -> customers.hint("merge");
+          case BROADCAST_HASH -> JoinStrategiesExample.broadcastHashJoin(orders, customers);
+          case SHUFFLED_HASH -> JoinStrategiesExample.shuffledHashJoin(orders, customers);
+          case SORT_MERGE, BUCKETED_SORT_MERGE ->
+              JoinStrategiesExample.sortMergeJoin(orders, customers);
         };
-    return orders
-        .join(dim, "customer_id")
-        .select(col("order_id"), col("amount"), col("country"), col("segment"));
+    return joined.select(col("order_id"), col("amount"), col("country"), col("segment"));
     // end::join-hints[]
   }
 
   /**
-   * Writes {@code df} as a Parquet table bucketed and sorted on {@code customer_id} (one file per
-   * bucket) and returns it read back.
+   * Writes {@code df} with Part 2's {@link BucketedJoinExample#saveBucketed} ({@value #PARTITIONS}
+   * buckets on {@code customer_id}, one file per bucket) and returns the table. A table or folder
+   * left by an earlier trial is dropped first: the in-memory catalog forgets tables between JVMs,
+   * their folders stay.
    */
   public static Dataset<Row> saveBucketed(SparkSession spark, Dataset<Row> df, String table) {
-    spark.sql("DROP TABLE IF EXISTS " + table);
+    BucketedJoinExample.dropTables(spark, table);
     SparkFolders.deleteRecursively(
         java.nio.file.Path.of(spark.conf().get("spark.sql.warehouse.dir").replace("file:", ""))
             .resolve(table));
-    df.repartition(PARTITIONS, col("customer_id"))
-        .write()
-        .mode(SaveMode.Overwrite)
-        .format("parquet")
-        .bucketBy(PARTITIONS, "customer_id")
-        .sortBy("customer_id")
-        .saveAsTable(table);
+    BucketedJoinExample.saveBucketed(df, table, "customer_id", PARTITIONS);
     return spark.table(table);
   }
 

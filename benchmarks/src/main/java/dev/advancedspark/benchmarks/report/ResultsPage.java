@@ -44,7 +44,10 @@ public final class ResultsPage {
         .append("code{background:#f6f6f6;padding:1px 3px}")
         .append("svg text{font-size:11px;fill:#333}.bar{fill:#4a7fb5}.bar.flag{fill:#d62728}")
         .append(".err{stroke:#222;stroke-width:1.5}.one{stroke:#222;stroke-dasharray:4 3}")
-        .append(".grid{stroke:#ddd}\n</style></head><body>\n")
+        .append(".grid{stroke:#ddd}")
+        .append("table.engines{border-collapse:collapse;font-size:12px;margin:8px 0}")
+        .append("table.engines td,table.engines th{border:1px solid #ddd;padding:2px 6px}\n")
+        .append("</style></head><body>\n")
         .append("<h1>Benchmark results</h1>\n")
         .append("<p class=\"note\">")
         .append(esc(ResultsReport.machineLine(cases)))
@@ -87,6 +90,7 @@ public final class ResultsPage {
       if (!fits.isEmpty()) {
         h.append(CostCurves.svg(cls + ": time against rows (log-log)", fits));
       }
+      h.append(EngineComparison.html(suite));
       h.append("</section>\n");
     }
     h.append("</body></html>\n");

@@ -39,9 +39,10 @@ import org.jfree.svg.SVGGraphics2D;
  * iterations still trend ({@link Statistics}), a bar chart with error bars (SVG drawn with
  * JFreeChart and JFreeSVG), the command, load and versions recorded by {@code run-suite.sh}, and
  * hand-written notes from {@code results/notes/<Class>.md}. Suites measured at several sizes get a
- * cost curve ({@link CostCurves}), suites with db-benchmark questions geometric means per question
- * group ({@link QuestionGroups}), and per-row figures are read against the machine's memory
- * bandwidth and Spark's published figures ({@link MachineReference}).
+ * cost curve ({@link CostCurves}), suites with an {@code engine} beside vanilla Spark a table of
+ * the two ({@link EngineComparison}), suites with db-benchmark questions geometric means per
+ * question group ({@link QuestionGroups}), and per-row figures are read against the machine's
+ * memory bandwidth and Spark's published figures ({@link MachineReference}).
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.advancedspark.benchmarks.report.ResultsReport \
@@ -355,6 +356,7 @@ public final class ResultsReport {
       if (!fits.isEmpty()) {
         appendCostCurves(md, cls, fits, charts);
       }
+      md.append(EngineComparison.markdown(suite));
       if (cls.equals("MemoryBandwidthBenchmark")) {
         md.append("Bandwidth (median): ");
         for (int threads = 1; threads <= 2; threads++) {

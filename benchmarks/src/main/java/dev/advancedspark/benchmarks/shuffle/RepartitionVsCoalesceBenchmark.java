@@ -7,6 +7,7 @@ import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.part1.partitions.RepartitionVsCoalesceExample;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -62,10 +63,11 @@ public class RepartitionVsCoalesceBenchmark extends SparkBenchmark {
         .withColumn("net", col("amount").multiply(0.8));
   }
 
+  /** Part 1's {@code repartitioned} or {@code coalesced} ({@link RepartitionVsCoalesceExample}). */
   public static Dataset<Row> reduce(Dataset<Row> df, String op, int n) {
     return switch (op) {
-      case "repartition" -> df.repartition(n);
-      case "coalesce" -> df.coalesce(n);
+      case "repartition" -> RepartitionVsCoalesceExample.repartitioned(df, n);
+      case "coalesce" -> RepartitionVsCoalesceExample.coalesced(df, n);
       default -> throw new IllegalArgumentException("op must be repartition or coalesce: " + op);
     };
   }

@@ -1,15 +1,11 @@
 package dev.advancedspark.benchmarks.shuffle;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.sum;
-
 import dev.advancedspark.benchmarks.SparkBenchmark;
 import dev.advancedspark.common.data.DataGenerators;
 import dev.advancedspark.common.data.DataGenerators.OrdersSpec;
 import dev.advancedspark.common.io.Sinks;
 import dev.advancedspark.common.plan.Plans;
+import dev.advancedspark.part2.shuffles.AqeCoalescingExample;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -24,10 +20,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Measures one aggregation (orders grouped by customer: sum, count, max) under three shuffle
- * settings: Spark's default {@code spark.sql.shuffle.partitions=200} with AQE off, a right-sized
- * count (4: two tasks per core, a few MB each at the documented size) with AQE off, and 200 with
- * AQE coalescing the small partitions after the map stage.
+ * Measures Part 2's aggregation ({@code AqeCoalescingExample.revenuePerCustomer}: orders grouped by
+ * customer, sum and count) under three shuffle settings: Spark's default {@code
+ * spark.sql.shuffle.partitions=200} with AQE off, a right-sized count (4: two tasks per core, a few
+ * MB each at the documented size) with AQE off, and 200 with AQE coalescing the small partitions
+ * after the map stage (the first and last are {@code AqeCoalescingExample.settings}, so a change to
+ * the lesson changes the measurement).
  *
  * <p>Set-up checks the final plan: the exchange's partition count for the static cases, an AQE
  * coalesced shuffle read for the adaptive one.
@@ -52,7 +50,7 @@ public class ShufflePartitionsBenchmark extends SparkBenchmark {
     conf(mode).forEach(spark.conf()::set);
     orders =
         DataGenerators.orders(spark, OrdersSpec.of(rows).withCustomers(Math.max(1, rows / 4)))
-            .select("customer_id", "amount", "quantity")
+            .select("customer_id", "amount")
             .cache();
     Sinks.runToNoop(orders);
     verify(aggregate(orders), mode);
@@ -64,22 +62,20 @@ public class ShufflePartitionsBenchmark extends SparkBenchmark {
   }
 
   // tag::shuffle-modes[]
-  /** The SQL settings of each mode. */
+  /**
+   * The SQL settings of each mode: the fixed 200 and AQE's coalescing are Part 2's ({@link
+   * AqeCoalescingExample#settings}), right-sized is the hand-tuned count.
+   */
   public static Map<String, String> conf(String mode) {
     return switch (mode) {
-      case "200" ->
-          Map.of("spark.sql.adaptive.enabled", "false", "spark.sql.shuffle.partitions", "200");
+      case "200" -> AqeCoalescingExample.settings(false);
       case "right-sized" ->
           Map.of(
               "spark.sql.adaptive.enabled",
               "false",
               "spark.sql.shuffle.partitions",
               Integer.toString(RIGHT_SIZED));
-      case "aqe-coalesce" ->
-          Map.of(
-              "spark.sql.adaptive.enabled", "true",
-              "spark.sql.adaptive.coalescePartitions.enabled", "true",
-              "spark.sql.shuffle.partitions", "200");
+      case "aqe-coalesce" -> AqeCoalescingExample.settings(true);
       default ->
           throw new IllegalArgumentException(
               "mode must be 200, right-sized or aqe-coalesce: " + mode);
@@ -88,13 +84,9 @@ public class ShufflePartitionsBenchmark extends SparkBenchmark {
 
   // end::shuffle-modes[]
 
+  /** Part 2's aggregation ({@link AqeCoalescingExample#revenuePerCustomer}). */
   public static Dataset<Row> aggregate(Dataset<Row> orders) {
-    return orders
-        .groupBy("customer_id")
-        .agg(
-            sum(col("amount")).as("revenue"),
-            count("*").as("orders"),
-            max(col("quantity")).as("max_qty"));
+    return AqeCoalescingExample.revenuePerCustomer(orders);
   }
 
   /** Checks the plan that ran and returns the number of reduce tasks it used. */

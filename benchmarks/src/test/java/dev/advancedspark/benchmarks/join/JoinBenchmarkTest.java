@@ -3,6 +3,7 @@ package dev.advancedspark.benchmarks.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.advancedspark.benchmarks.join.JoinBenchmark.CometCoverage;
 import dev.advancedspark.benchmarks.join.JoinBenchmark.Strategy;
 import dev.advancedspark.common.SqlConfs;
 import dev.advancedspark.common.plan.JoinStrategy;
@@ -77,7 +78,7 @@ class JoinBenchmarkTest {
   }
 
   @Test
-  void theCometCheckRefusesAJoinThatRanOnSpark() {
+  void theCometCheckRefusesAJoinThatRanOnSparkAndNamesWhatFellBack() {
     // given a sort-merge join in a session without Comet's plugin
     Dataset<Row> joined =
         SqlConfs.with(
@@ -85,10 +86,22 @@ class JoinBenchmarkTest {
             JoinBenchmark.conf(true),
             () -> JoinBenchmark.join(orders, customers, Strategy.SORT_MERGE));
 
-    // then the Comet variant's check refuses to measure it as Comet
+    // then the Comet variant's check refuses to measure it as Comet, naming what ran on Spark
     assertThatThrownBy(() -> JoinBenchmark.verifyComet(spark, joined, Strategy.SORT_MERGE))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("expected CometSortMergeJoin");
+        .hasMessageContaining("expected CometSortMergeJoin")
+        .hasMessageContaining("left to Spark [");
+
+    // and the coverage lists the operators that ran, without AQE's and codegen's wrappers
+    CometCoverage coverage =
+        JoinBenchmark.cometCoverage(Plans.finalPlan(joined), Strategy.SORT_MERGE);
+    assertThat(coverage.nativeOperators()).isEmpty();
+    assertThat(coverage.conversions()).isEmpty();
+    assertThat(coverage.toRowTransitions()).isZero();
+    assertThat(coverage.sparkOperators())
+        .contains("SortMergeJoin", "Exchange", "Sort")
+        .doesNotContain("AdaptiveSparkPlan", "WholeStageCodegen", "InputAdapter")
+        .noneMatch(op -> op.endsWith("QueryStage"));
   }
 
   @Test

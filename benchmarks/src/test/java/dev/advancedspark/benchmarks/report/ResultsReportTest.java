@@ -191,6 +191,57 @@ class ResultsReportTest {
   }
 
   @Test
+  void theJoinSuiteAtSeveralSizesGetsItsCostCurveAndCometBesideSpark() throws Exception {
+    // given the join suite run at three sizes: Spark 200 ms + 100 ns per row, Comet half of it
+    StringBuilder json = new StringBuilder("[");
+    long[] sizes = {1_000_000, 2_000_000, 4_000_000};
+    for (int i = 0; i < sizes.length; i++) {
+      for (String engine : List.of("spark", "comet")) {
+        double ms = (200 + 100e-6 * sizes[i]) / (engine.equals("comet") ? 2 : 1);
+        json.append(json.length() == 1 ? "" : ",")
+            .append(
+                result(
+                    "join.JoinBenchmark",
+                    "join",
+                    "\"strategy\": \"SORT_MERGE\", \"shape\": \"small-dim\", \"aqe\": \"true\","
+                        + " \"engine\": \""
+                        + engine
+                        + "\", \"rows\": \""
+                        + sizes[i]
+                        + "\"",
+                    ms,
+                    1,
+                    "[[" + ms + "," + ms + "," + ms + "]]"));
+      }
+    }
+    Path dir = SharedSpark.scratch("report-join");
+    Path results = Files.createDirectories(dir.resolve("results"));
+    Files.writeString(results.resolve("jmh-JoinBenchmark.json"), json.append(']').toString());
+
+    // when the report is written
+    ResultsReport.main(new String[] {results.toString(), dir.resolve("RESULTS.md").toString()});
+
+    // then RESULTS.md has the join suite's curve per engine and the Comet/Spark table
+    String md = Files.readString(dir.resolve("RESULTS.md"));
+    assertThat(md)
+        .contains(
+            "| join aqe=true engine=spark shape=small-dim strategy=SORT_MERGE |"
+                + " 1,000,000, 2,000,000, 4,000,000 | 200 | 100.0 | 2 | 200.0 |")
+        .contains(
+            "| join aqe=true engine=comet shape=small-dim strategy=SORT_MERGE |"
+                + " 1,000,000, 2,000,000, 4,000,000 | 100 | 50.0 | 2 | 100.0 |")
+        .contains("](charts/JoinBenchmark-curve.svg)")
+        .contains(
+            "| join aqe=true rows=4000000 shape=small-dim strategy=SORT_MERGE | comet | 600 | 300 |"
+                + " 0.50 |");
+    // and the page draws the curve and the same comparison
+    String page = Files.readString(dir.resolve(ResultsReport.PAGE));
+    assertThat(page).contains("JoinBenchmark: time against rows (log-log)");
+    assertThat(page).contains("<table class=\"engines\">").contains("<td>comet</td>");
+    assertThat(EngineComparison.pairs(ResultsReport.parse(json.toString()))).hasSize(3);
+  }
+
+  @Test
   void throughputIsReadAgainstTheMeasuredBandwidthAndSparksPublishedFigures() throws Exception {
     List<Case> cases =
         ResultsReport.parse(
