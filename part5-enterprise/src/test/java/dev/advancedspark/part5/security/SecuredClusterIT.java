@@ -98,6 +98,9 @@ class SecuredClusterIT {
     conf.putAll(
         SecuredClusterExample.uiConf(keystore, KEYSTORE_PASSWORD, uiPort, uiHttpsPort, "alice"));
     conf.put("spark.myjob.warehouse.credential", "wh-credential-" + secret.substring(0, 10));
+    // Executors that live for a few small jobs: the C1 compiler and the serial GC, as for the
+    // daemons and the refused driver (the driver adds Spark's module flags after these).
+    conf.put("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
     spark = cluster.session("SecuredClusterIT", conf);
   }
 
