@@ -247,7 +247,9 @@ public final class CompatibilityTable {
           .append(" |\n");
     }
     md.append("\nWall times were taken on a shared 2-core machine under load from other builds;")
-        .append(" compare lines with care. JDK of the runs: ")
+        .append(" \"(nice 19)\" after a time: that run was started with `nice -n 19`, at the")
+        .append(" lowest CPU priority, behind the other builds. They measure the load as much as")
+        .append(" the line: compare lines with care. JDK of the runs: ")
         .append(
             run(lines.get(0)).getProperty("jdk", previous().jdk() == null ? "?" : previous().jdk()))
         .append(".\n\n");

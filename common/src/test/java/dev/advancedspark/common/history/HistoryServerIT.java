@@ -9,6 +9,7 @@ import dev.advancedspark.common.Examples;
 import dev.advancedspark.common.cluster.Ports;
 import dev.advancedspark.common.examples.EnvironmentCheckExample;
 import dev.advancedspark.common.io.SparkFolders;
+import dev.advancedspark.common.testkit.SparkVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,8 +75,10 @@ class HistoryServerIT {
     assertThat(apps).hasSize(1);
     assertThat(apps.get(0).path("name").asText()).isEqualTo("EnvironmentCheckExample");
     assertThat(apps.get(0).path("attempts").get(0).path("completed").asBoolean()).isTrue();
-    // Spark 4 writes a rolling event log by default: a folder eventlog_v2_<app id>
-    assertThat(folder.logs()).hasSize(1).allMatch(name -> name.startsWith("eventlog_v2_local-"));
+    // Spark 4 writes a rolling event log by default: a folder eventlog_v2_<app id>; before 4.0
+    // rolling is off by default (spark.eventLog.rolling.enabled) and the log is one file <app id>
+    String logName = SparkVersion.atLeast(4, 0) ? "eventlog_v2_local-" : "local-";
+    assertThat(folder.logs()).hasSize(1).allMatch(name -> name.startsWith(logName));
     assertThat(folder.warnings())
         .containsExactly("skipped notes.txt: not a Spark event log (no SparkListenerLogStart)");
     assertThat(server.url()).startsWith("http://127.0.0.1:");
