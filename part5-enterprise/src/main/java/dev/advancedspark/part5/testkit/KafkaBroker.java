@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -59,9 +60,13 @@ public final class KafkaBroker implements AutoCloseable {
   private static final long READY_SECONDS = 90;
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(READY_SECONDS);
 
-  /** A small broker: C1 only (starts faster), a small heap, serial GC on a 2-core machine. */
+  /**
+   * A small broker: a small heap, and the serial GC and C1 only (with a code cache of the usual
+   * size) of {@link SparkDaemons#SMALL_JVM_OPTIONS} on a 2-core machine.
+   */
   private static final List<String> JVM_OPTIONS =
-      List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+      Stream.concat(Stream.of("-Xms64m", "-Xmx512m"), SparkDaemons.SMALL_JVM_OPTIONS.stream())
+          .toList();
 
   private final ClassPathJvm jvm;
   private final String bootstrapServers;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.advancedspark.common.cluster.ExecutorProcess;
 import dev.advancedspark.common.cluster.MasterStatus;
+import dev.advancedspark.common.cluster.SparkDaemons;
 import dev.advancedspark.common.cluster.StandaloneCluster;
 import dev.advancedspark.common.testkit.SharedSpark;
 import dev.advancedspark.part5.observability.RemoteJmx;
@@ -100,7 +101,7 @@ class SecuredClusterIT {
     conf.put("spark.myjob.warehouse.credential", "wh-credential-" + secret.substring(0, 10));
     // Executors that live for a few small jobs: the C1 compiler and the serial GC, as for the
     // daemons and the refused driver (the driver adds Spark's module flags after these).
-    conf.put("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+    conf.put("spark.executor.extraJavaOptions", String.join(" ", SparkDaemons.SMALL_JVM_OPTIONS));
     spark = cluster.session("SecuredClusterIT", conf);
   }
 
@@ -384,7 +385,8 @@ class SecuredClusterIT {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A driver that only waits: a small heap, the C1 compiler only and one GC thread keep its
     // start from taking CPU from the cases that run meanwhile.
-    cmd.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    cmd.add("-Xmx512m");
+    cmd.addAll(SparkDaemons.SMALL_JVM_OPTIONS);
     for (String flag : JavaModuleOptions.defaultModuleOptions().split("\\s+")) {
       if (!flag.isBlank()) {
         cmd.add(flag);

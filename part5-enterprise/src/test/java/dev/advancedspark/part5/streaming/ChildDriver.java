@@ -1,6 +1,7 @@
 package dev.advancedspark.part5.streaming;
 
 import dev.advancedspark.common.cluster.ParentWatchdog;
+import dev.advancedspark.common.cluster.SparkDaemons;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -50,8 +51,14 @@ public final class ChildDriver implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // A short-lived driver on tiny data: the C1 compiler only (no C2 compile threads competing for
     // the 2 cores during start-up), one GC thread, a small heap.
-    cmd.addAll(List.of("-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    cmd.add("-Xmx768m");
+    cmd.addAll(SparkDaemons.SMALL_JVM_OPTIONS);
     cmd.addAll(Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
+    // This module's test-only codegen setting (see the pom's part5.test.codegen), as in this JVM.
+    String codegen = System.getProperty("spark.sql.codegen.factoryMode");
+    if (codegen != null) {
+      cmd.add("-Dspark.sql.codegen.factoryMode=" + codegen);
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ParentWatchdog.class.getName());
