@@ -21,8 +21,11 @@ fi
 read -r -a FLAGS <<< "$(java -cp "$JAR" dev.advancedspark.benchmarks.JvmFlags)"
 mkdir -p target
 start=$(date +%s)
+# The JVM's compiler: C1 only, with a code cache of the usual size (as the test JVMs, see the root
+# pom's test.jit): a smoke run is many short jobs on tiny data, over before C2's code would pay.
 smoke() {
-  java "${FLAGS[@]}" -Xmx3g -Dbench.reuseSession=true -jar "$JAR" \
+  java "${FLAGS[@]}" -Xmx3g -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m \
+    -Dbench.reuseSession=true -jar "$JAR" \
     -f 0 -wi 0 -i 1 -foe true -p rows=20000 -p steps=4 -p sortRows=300000 "$@"
 }
 if [[ $# -gt 0 ]]; then
