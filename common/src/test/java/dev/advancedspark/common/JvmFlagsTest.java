@@ -2,8 +2,11 @@ package dev.advancedspark.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.advancedspark.common.cluster.SparkDaemons;
 import dev.advancedspark.common.testkit.SparkVersion;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +34,21 @@ class JvmFlagsTest {
     assertThat(List.of(fromPom.trim().split("\\s+")))
         .containsExactlyElementsOf(
             List.of(JavaModuleOptions.defaultModuleOptions().trim().split("\\s+")));
+  }
+
+  @Test
+  void aC1OnlyJvmGetsTheCodeCacheOfATieredOne() {
+    // given this test JVM (the root pom's test.jit) and the options of the JVMs the tests start
+    HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+    long codeCache = Long.parseLong(vm.getVMOption("ReservedCodeCacheSize").getValue());
+
+    // then C1 alone, which would reserve 48 MB and flush and recompile Spark's code over and
+    // over, comes with a code cache at least as large as tiered compilation's 240 MB
+    if ("1".equals(vm.getVMOption("TieredStopAtLevel").getValue())) {
+      assertThat(codeCache).isGreaterThanOrEqualTo(240L << 20);
+    }
+    assertThat(SparkDaemons.SMALL_JVM_OPTIONS)
+        .contains("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=256m");
   }
 
   @Test

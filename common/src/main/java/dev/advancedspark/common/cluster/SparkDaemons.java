@@ -25,10 +25,10 @@ public final class SparkDaemons {
    *
    * <p>The code cache is set back to the size tiered compilation gets (240 MB; 256 MB here): with
    * {@code TieredStopAtLevel=1} the JVM reserves only 48 MB, which Spark's and Delta's compiled
-   * code outgrows within a minute; the JVM then flushes compiled methods and compiles them again,
-   * over and over. Measured on Part 5's unit tests (one JVM, 138-159 s): with 48 MB the JVM
-   * compiled 83,333 methods (27.7 s) and its sweeper ran 695 times (25.3 s, 63,813 methods
-   * flushed); with 256 MB it compiled 44,156 (12.8 s) and swept 4 times (0.1 s), using about 70 MB.
+   * code outgrows; the JVM then flushes compiled methods and compiles them again, over and over.
+   * Measured on Part 5's unit tests (one JVM, 138-159 s): with 48 MB the JVM compiled 83,333
+   * methods (27.7 s) and its sweeper ran 695 times (25.3 s, 63,813 methods flushed); with 256 MB it
+   * compiled 44,156 (12.8 s) and swept 4 times (0.1 s), using about 70 MB.
    */
   public static final List<String> SMALL_JVM_OPTIONS =
       List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=256m");
