@@ -172,13 +172,24 @@ public final class ExampleLauncher {
     }
   }
 
-  private static String moduleName(Path classesDir) {
-    // <module>/target/classes -> <module>
+  static String moduleName(Path classesDir) {
+    // <module>/target/classes -> <module>; a module inside another module's folder keeps the
+    // outer name (part5-enterprise/streaming): folders with a pom.xml below the build's root.
     Path abs = classesDir.toAbsolutePath().normalize();
     Path target = abs.getParent();
-    if (target != null && target.getParent() != null) {
-      return target.getParent().getFileName().toString();
+    if (target == null || target.getParent() == null) {
+      return abs.toString();
     }
-    return abs.toString();
+    Path module = target.getParent();
+    String name = module.getFileName().toString();
+    for (Path outer = module.getParent();
+        outer != null
+            && outer.getParent() != null
+            && Files.isRegularFile(outer.resolve("pom.xml"))
+            && Files.isRegularFile(outer.getParent().resolve("pom.xml"));
+        outer = outer.getParent()) {
+      name = outer.getFileName() + "/" + name;
+    }
+    return name;
   }
 }

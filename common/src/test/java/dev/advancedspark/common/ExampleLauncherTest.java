@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.advancedspark.common.examples.EnvironmentCheckExample;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExampleLauncherTest {
 
@@ -25,6 +29,20 @@ class ExampleLauncherTest {
               assertThat(e.summary()).contains("versions");
             });
     assertThat(ExampleLauncher.find(catalog, "environmentcheckexample")).isPresent();
+  }
+
+  @Test
+  void aModuleInsideAnotherModulesFolderIsNamedWithItsPath(@TempDir Path repo) throws IOException {
+    // given a build root, a module, a module inside that module's folder, each with a pom.xml
+    for (String pom : List.of("pom.xml", "part5/pom.xml", "part5/streaming/pom.xml")) {
+      Files.createDirectories(repo.resolve(pom).getParent());
+      Files.writeString(repo.resolve(pom), "<project/>");
+    }
+
+    // then the listing names the inner one with its path from the root, the outer one alone
+    assertThat(ExampleLauncher.moduleName(repo.resolve("part5/streaming/target/classes")))
+        .isEqualTo("part5/streaming");
+    assertThat(ExampleLauncher.moduleName(repo.resolve("part5/target/classes"))).isEqualTo("part5");
   }
 
   @Test

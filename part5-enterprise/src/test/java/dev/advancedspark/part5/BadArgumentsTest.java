@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every example of this module, run through the launcher with a wrong flag, a non-positive count
- * and a missing input path, exits with status 2 and one error line before Spark, a Kafka broker, a
- * cluster or PostgreSQL starts.
+ * and a missing input path, exits with status 2 and one error line before Spark, a cluster or
+ * PostgreSQL starts (the streaming examples: part5-enterprise/streaming).
  */
 class BadArgumentsTest {
 

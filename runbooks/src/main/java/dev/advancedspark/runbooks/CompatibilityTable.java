@@ -279,7 +279,7 @@ public final class CompatibilityTable {
     Map<String, String> testClasses = new TreeMap<>(); // module/Class -> module
     for (Line l : lines) {
       for (Map.Entry<String, int[]> e : results(l).entrySet()) {
-        testClasses.put(e.getKey(), e.getKey().substring(0, e.getKey().indexOf('/')));
+        testClasses.put(e.getKey(), e.getKey().substring(0, e.getKey().lastIndexOf('/')));
       }
       for (String excluded : l.excluded().keySet()) {
         testClasses.put(moduleOf(excluded) + "/" + excluded, moduleOf(excluded));
@@ -288,15 +288,17 @@ public final class CompatibilityTable {
         previous().cells().getOrDefault(l.name(), Map.of()).entrySet().stream()
             .filter(e -> !e.getValue().equals("no result"))
             .forEach(
-                e -> testClasses.put(e.getKey(), e.getKey().substring(0, e.getKey().indexOf('/'))));
+                e ->
+                    testClasses.put(
+                        e.getKey(), e.getKey().substring(0, e.getKey().lastIndexOf('/'))));
       }
     }
     for (Switch s : switches) {
       testClasses.put(s.module() + "/" + s.testClass(), s.module());
     }
     for (String key : testClasses.keySet()) {
-      String module = key.substring(0, key.indexOf('/'));
-      String cls = key.substring(key.indexOf('/') + 1);
+      String module = key.substring(0, key.lastIndexOf('/'));
+      String cls = key.substring(key.lastIndexOf('/') + 1);
       md.append("| ").append(module).append(" | ").append(cls).append(" |");
       for (Line l : lines) {
         md.append(' ').append(cell(l, module, cls, switches)).append(" |");

@@ -2,8 +2,8 @@ package dev.advancedspark.part5.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.advancedspark.common.testkit.ChildDriver;
 import dev.advancedspark.common.testkit.SharedSpark;
-import dev.advancedspark.part5.streaming.ChildDriver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

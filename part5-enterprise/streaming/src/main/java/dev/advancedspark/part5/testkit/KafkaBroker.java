@@ -42,8 +42,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Why its own JVM: Spark 4.2's Kafka connector is built against kafka-clients 3.9.2, the broker
  * (kafka_2.13 4.1.x) needs kafka-clients 4.1.x; on one class path one side gets the wrong clients.
  * The broker's class path is resolved by the {@code part5-enterprise/kafka-broker} module into
- * {@code kafka-broker/target/kafka-broker.classpath} (system property {@value #CLASSPATH_PROPERTY}
- * overrides the location).
+ * {@code part5-enterprise/kafka-broker/target/kafka-broker.classpath} (system property {@value
+ * #CLASSPATH_PROPERTY} overrides the location).
  *
  * <p>How it starts, as Kafka's own quickstart does: {@code kafka.tools.StorageTool format} writes
  * the cluster id into the log folder, then {@code kafka.Kafka server.properties}. The broker runs
@@ -262,12 +262,12 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   static String brokerClassPath() {
-    // From the repository root (bin/run-example) or from the module folder (Maven's tests).
+    // From the repository root (bin/run-example) or from this module's folder (Maven's tests).
     return ClassPathJvm.readClassPathFile(
         CLASSPATH_PROPERTY,
         List.of(
             Path.of("part5-enterprise/kafka-broker/target/kafka-broker.classpath"),
-            Path.of("kafka-broker/target/kafka-broker.classpath")),
+            Path.of("../kafka-broker/target/kafka-broker.classpath")),
         "mvn -pl part5-enterprise/kafka-broker package");
   }
 }

@@ -2,6 +2,7 @@ package dev.advancedspark.part5.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.advancedspark.common.testkit.ChildDriver;
 import dev.advancedspark.common.testkit.SharedSpark;
 import dev.advancedspark.part5.streaming.ExactlyOnceKafkaToDelta.Mode;
 import dev.advancedspark.part5.streaming.ExactlyOnceKafkaToDelta.Pipeline;

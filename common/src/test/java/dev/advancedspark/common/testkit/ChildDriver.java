@@ -1,4 +1,4 @@
-package dev.advancedspark.part5.streaming;
+package dev.advancedspark.common.testkit;
 
 import dev.advancedspark.common.cluster.ParentWatchdog;
 import dev.advancedspark.common.cluster.SparkDaemons;
@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -53,8 +52,10 @@ public final class ChildDriver implements AutoCloseable {
     // the 2 cores during start-up), one GC thread, a small heap.
     cmd.add("-Xmx768m");
     cmd.addAll(SparkDaemons.SMALL_JVM_OPTIONS);
-    cmd.addAll(Arrays.asList(System.getProperty("spark.jvm.flags", "").trim().split("\\s+")));
-    // This module's test-only codegen setting (see the pom's part5.test.codegen), as in this JVM.
+    // Spark's Java 17+ flags, from Spark's own list (as for the daemons the kit starts).
+    cmd.addAll(SparkDaemons.javaModuleOptions());
+    // The test JVM's expression-codegen setting, if its module sets one (Part 5's poms do, see
+    // part5.test.codegen), so that the child runs Spark as the test JVM does.
     String codegen = System.getProperty("spark.sql.codegen.factoryMode");
     if (codegen != null) {
       cmd.add("-Dspark.sql.codegen.factoryMode=" + codegen);
