@@ -253,12 +253,22 @@ public final class KafkaBroker implements AutoCloseable {
     return sb.toString();
   }
 
-  /** A Kafka cluster id: 16 random bytes, URL-safe Base64 without padding (Kafka's Uuid form). */
+  /**
+   * A Kafka cluster id: 16 random bytes, URL-safe Base64 without padding (Kafka's Uuid form). Like
+   * Kafka's own {@code Uuid.randomUuid()}, never one that starts with '-': {@code kafka-storage
+   * format -t -abc...} reads it as an option and fails ("argument --cluster-id/-t: expected one
+   * argument"), which one start in 64 did before this check.
+   */
   static String clusterId() {
-    UUID u = UUID.randomUUID();
-    ByteBuffer b = ByteBuffer.allocate(16);
-    b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    while (true) {
+      UUID u = UUID.randomUUID();
+      ByteBuffer b = ByteBuffer.allocate(16);
+      b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+      String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+      if (!id.startsWith("-")) {
+        return id;
+      }
+    }
   }
 
   static String brokerClassPath() {
