@@ -69,21 +69,33 @@ public final class ResultsPage {
           .append("\">\n<h2>")
           .append(esc(cls))
           .append("</h2>\n");
-      h.append("<p class=\"note\">Command: <code>")
-          .append(esc(meta.getProperty("command", "not recorded")))
-          .append("</code></p>\n");
+      List<Properties> runs = ResultsReport.metas(folder, cls);
+      boolean commitPerRun =
+          runs.stream().map(ResultsReport::codeOf).filter(c -> c != null).distinct().count() > 1;
+      for (Properties run : runs.isEmpty() ? List.of(meta) : runs) {
+        h.append("<p class=\"note\">Command: <code>")
+            .append(esc(run.getProperty("command", "not recorded")))
+            .append("</code><br/>")
+            .append(
+                esc(
+                    String.format(
+                        Locale.ROOT,
+                        "Run %s, wall time %s s, load average before %s, after %s%s",
+                        run.getProperty("started", "(date not recorded)"),
+                        run.getProperty("wall_seconds", "?"),
+                        run.getProperty("load_before", "?"),
+                        run.getProperty("load_after", "?"),
+                        commitPerRun && ResultsReport.codeOf(run) != null
+                            ? "; code: " + ResultsReport.codeOf(run).replace("`", "")
+                            : "")));
+        if (run.getProperty("note") != null) {
+          h.append("<br/>Note: ").append(esc(run.getProperty("note")));
+        }
+        h.append("</p>\n");
+      }
       h.append("<p class=\"note\">")
           .append(
-              esc(
-                  String.format(
-                      Locale.ROOT,
-                      "Run %s, wall time %s s, load average before %s, after %s",
-                      meta.getProperty("started", "(date not recorded)"),
-                      meta.getProperty("wall_seconds", "?"),
-                      meta.getProperty("load_before", "?"),
-                      meta.getProperty("load_after", "?"))))
-          .append("</p>\n<p class=\"note\">")
-          .append(esc(ResultsReport.versionsLine(meta, suite.get(0)).replace("`", "")))
+              esc(ResultsReport.versionsLine(meta, suite.get(0), commitPerRun).replace("`", "")))
           .append("</p>\n");
       h.append(ratioChart(cls, suite, cases));
       List<CostCurves.Fit> fits = CostCurves.fits(suite);

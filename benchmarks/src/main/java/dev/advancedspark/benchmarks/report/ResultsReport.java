@@ -237,21 +237,38 @@ public final class ResultsReport {
    * Spark and DuckDB. Results from before {@code run-suite.sh} recorded them say so.
    */
   static String versionsLine(Properties meta, Case first) {
-    String commit = meta.getProperty("git_commit");
+    return versionsLine(meta, first, false);
+  }
+
+  /** As above; {@code commitPerRun}: the runs measured different commits, named on their lines. */
+  static String versionsLine(Properties meta, Case first, boolean commitPerRun) {
+    String code = codeOf(meta);
     return String.format(
         Locale.ROOT,
         "Code: %s; JDK: %s; Spark: %s; DuckDB: %s",
-        commit == null
-            ? "commit not recorded (run before run-suite.sh recorded it)"
-            : "`"
-                + commit
-                + "`"
-                + ("true".equals(meta.getProperty("git_dirty"))
-                    ? " (with uncommitted changes)"
-                    : ""),
+        commitPerRun
+            ? "the commit on each run's line"
+            : code == null ? "commit not recorded (run before run-suite.sh recorded it)" : code,
         meta.getProperty("jdk", first.jdk()),
         meta.getProperty("spark_version", "not recorded"),
         meta.getProperty("duckdb_version", "not recorded"));
+  }
+
+  /** A run's commit in backticks, marked if the work tree had changes; null if not recorded. */
+  static String codeOf(Properties run) {
+    String commit = run.getProperty("git_commit");
+    if (commit == null) {
+      return null;
+    }
+    return "`"
+        + commit
+        + "`"
+        + ("true".equals(run.getProperty("git_dirty")) ? " (with uncommitted changes)" : "");
+  }
+
+  /** {@code 2}, or {@code 1-2} when the cases of a suite differ (measured in several runs). */
+  static String range(java.util.IntSummaryStatistics s) {
+    return s.getMin() == s.getMax() ? String.valueOf(s.getMin()) : s.getMin() + "-" + s.getMax();
   }
 
   /** How JMH ordered the cases: the JSON lists them in the order they ran. */
@@ -302,7 +319,11 @@ public final class ResultsReport {
       md.append("## ").append(cls).append("\n\n");
       Properties meta = meta(folder, cls);
       Case first = suite.get(0);
-      for (Properties run : metas(folder, cls)) { // a suite measured in several runs lists each
+      List<Properties> runs = metas(folder, cls);
+      // a suite measured in several runs of different code names each run's commit on its line
+      boolean commitPerRun =
+          runs.stream().map(r -> codeOf(r)).filter(c -> c != null).distinct().count() > 1;
+      for (Properties run : runs) { // a suite measured in several runs lists each
         md.append("Command: `").append(run.getProperty("command", "?")).append("`  \n");
         md.append("Run: ")
             .append(run.getProperty("started", "?"))
@@ -311,14 +332,20 @@ public final class ResultsReport {
             .append(" s; load average before: ")
             .append(run.getProperty("load_before", "?"))
             .append("; after: ")
-            .append(run.getProperty("load_after", "?"))
-            .append("  \n");
+            .append(run.getProperty("load_after", "?"));
+        if (commitPerRun) {
+          md.append("; code: ").append(codeOf(run) == null ? "not recorded" : codeOf(run));
+        }
+        md.append("  \n");
+        if (run.getProperty("note") != null) { // e.g. which of its cases a later run replaced
+          md.append("Note: ").append(run.getProperty("note")).append("  \n");
+        }
       }
-      md.append(versionsLine(meta, first)).append("\n\n");
+      md.append(versionsLine(meta, first, commitPerRun)).append("\n\n");
       md.append("Forks: ")
-          .append(first.forks())
+          .append(range(suite.stream().mapToInt(Case::forks).summaryStatistics()))
           .append(", measurement iterations per fork: ")
-          .append(first.iterations())
+          .append(range(suite.stream().mapToInt(Case::iterations).summaryStatistics()))
           .append(". Baseline: `")
           .append(b == null ? "-" : b.param() + "=" + b.value())
           .append("`. ")

@@ -326,4 +326,34 @@ class ResultsReportTest {
         .contains("GroupByBenchmark");
     assertThat(Files.exists(dir.resolve(ResultsReport.PAGE))).isTrue();
   }
+
+  @Test
+  void aSuiteMeasuredInRunsOfDifferentCommitsNamesEachRunsCommitAndTheRangeOfForks()
+      throws Exception {
+    Path dir = SharedSpark.scratch("report-runs");
+    Path results = Files.createDirectories(dir.resolve("results"));
+    Files.writeString(
+        results.resolve("jmh-a.json"),
+        array(result("shuffle.ReduceByKeyBenchmark", "sumPerKey", "\"op\": \"groupByKey\"", 200)));
+    Files.writeString(
+        results.resolve("jmh-b.json"),
+        array(result("shuffle.ReduceByKeyBenchmark", "sumPerKey", "\"op\": \"reduceByKey\"", 50))
+            .replace("\"forks\": 2", "\"forks\": 1"));
+    String common = "classes=ReduceByKeyBenchmark\njdk=17\nspark_version=4.2.0\n";
+    Files.writeString(
+        results.resolve("jmh-a.properties"),
+        common + "command=first\ngit_commit=aaa111\ngit_dirty=false\nnote=Only q6 is kept.\n");
+    Files.writeString(
+        results.resolve("jmh-b.properties"),
+        common + "command=second\ngit_commit=bbb222\ngit_dirty=true\n");
+
+    ResultsReport.main(new String[] {results.toString(), dir.resolve("RESULTS.md").toString()});
+
+    String md = Files.readString(dir.resolve("RESULTS.md"));
+    assertThat(md)
+        .contains("; code: `aaa111`  \nNote: Only q6 is kept.  \n")
+        .contains("; code: `bbb222` (with uncommitted changes)  \n")
+        .contains("Code: the commit on each run's line; JDK: 17")
+        .contains("Forks: 1-2, measurement iterations per fork: 5.");
+  }
 }
