@@ -27,7 +27,9 @@ import org.apache.spark.sql.SparkSession;
  * </pre>
  *
  * Expected output: for repartition: 1 shuffle, 2 stages, from+to tasks, every row written to the
- * shuffle; for coalesce: 0 shuffles, 1 stage, "to" tasks, nothing shuffled; then the rows per
+ * shuffle, and (to more than one partition) rows out of their input order about every other row, as
+ * each map task sorted its rows first ({@link #SORT_BEFORE_REPARTITION}); for coalesce: 0 shuffles,
+ * 1 stage, "to" tasks, nothing shuffled, the input order kept (0 order breaks); then the rows per
  * output partition of each (repartition is even, coalesce inherits the input's shape).
  */
 @RunnableExample("repartition vs coalesce: a shuffle and balanced partitions, or neither")
@@ -42,6 +44,15 @@ public final class RepartitionVsCoalesceExample {
   /** Pinned so the counts are those of the plan: AQE could otherwise coalesce the shuffle read. */
   public static final Map<String, String> STATIC_PLAN =
       Map.of("spark.sql.adaptive.enabled", "false");
+
+  /**
+   * On by default: before a round-robin shuffle to more than one partition ({@code repartition(n)}
+   * without columns, n > 1) every map task sorts its rows, so that a retried task sends each row to
+   * the same reducer as its first attempt did (SPARK-23207). It sorts by the rows' hash, so the
+   * rows leave each map task out of their input order; {@code repartition(1)}, {@code
+   * repartition(n, col)} and {@code coalesce(n)} do not sort.
+   */
+  public static final String SORT_BEFORE_REPARTITION = "spark.sql.execution.sortBeforeRepartition";
 
   private RepartitionVsCoalesceExample() {}
 
@@ -60,6 +71,36 @@ public final class RepartitionVsCoalesceExample {
   /** Runs {@code ds} to completion without collecting (the noop sink) and returns its metrics. */
   public static RunMetrics runFully(SparkSession spark, Dataset<Row> ds) {
     return MetricsCollector.metricsOfFullRun(ds);
+  }
+
+  /**
+   * Order breaks: in each partition of {@code ds}, the places where an {@code id} is smaller than
+   * the one before it, summed. Rows that keep their map task's order break it only where one map
+   * task's rows end and the next one's begin; the sort before a round-robin shuffle breaks it about
+   * every other row.
+   */
+  public static long orderBreaks(Dataset<Row> ds) {
+    return ds
+        .select("id")
+        .mapPartitions(
+            (MapPartitionsFunction<Row, Long>)
+                rows -> {
+                  long breaks = 0;
+                  long previous = Long.MIN_VALUE;
+                  while (rows.hasNext()) {
+                    long id = rows.next().getLong(0);
+                    if (id < previous) {
+                      breaks++;
+                    }
+                    previous = id;
+                  }
+                  return List.of(breaks).iterator();
+                },
+            Encoders.LONG())
+        .collectAsList()
+        .stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   /** Rows in each partition of {@code ds}, in partition order. */
@@ -99,13 +140,14 @@ public final class RepartitionVsCoalesceExample {
                   RunMetrics m = runFully(spark, ds);
                   System.out.printf(
                       "%-16s shuffles in plan %d | stages %d, tasks %d, shuffle write %s"
-                          + " (%d rows) | rows per partition %s%n",
+                          + " (%d rows), order breaks %d | rows per partition %s%n",
                       entry.getKey(),
                       Plans.shuffleCount(Plans.plannedPlan(ds)),
                       m.stages(),
                       m.tasks(),
                       RunMetrics.bytes(m.shuffleWriteBytes()),
                       m.shuffleWriteRecords(),
+                      orderBreaks(ds),
                       rowsPerPartition(ds));
                 }
               });

@@ -6,7 +6,9 @@ import dev.advancedspark.common.SqlConfs;
 import dev.advancedspark.common.metrics.RunMetrics;
 import dev.advancedspark.common.plan.Plans;
 import dev.advancedspark.common.testkit.SharedSpark;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -83,5 +85,32 @@ class RepartitionVsCoalesceExampleTest {
           assertThat(repartitioned).hasSize(16);
           assertThat(repartitioned.stream().mapToLong(Long::longValue).sum()).isEqualTo(ROWS);
         });
+  }
+
+  @Test
+  void repartitionToSeveralPartitionsSortsEveryMapTasksRowsFirstButNotToOne() {
+    // given Spark's default, and the same settings with the sort before a round-robin shuffle off
+    Map<String, String> sortOff = new HashMap<>(RepartitionVsCoalesceExample.STATIC_PLAN);
+    sortOff.put(RepartitionVsCoalesceExample.SORT_BEFORE_REPARTITION, "false");
+
+    // when the same 8 ordered input partitions are repartitioned to 2 and to 1 partitions
+    long toTwo = orderBreaks(RepartitionVsCoalesceExample.STATIC_PLAN, 2);
+    long toOne = orderBreaks(RepartitionVsCoalesceExample.STATIC_PLAN, 1);
+    long toTwoUnsorted = orderBreaks(sortOff, 2);
+
+    // then only the shuffle to two partitions sorted each map task's rows (by their hash): its
+    // ids break their order about every other row; the others only between map tasks' blocks
+    assertThat(toTwo).isGreaterThan(ROWS / 4);
+    assertThat(toOne).isLessThan(8);
+    assertThat(toTwoUnsorted).isLessThan(2 * 8);
+  }
+
+  private long orderBreaks(Map<String, String> settings, int partitions) {
+    return SqlConfs.with(
+        spark,
+        settings,
+        () ->
+            RepartitionVsCoalesceExample.orderBreaks(
+                RepartitionVsCoalesceExample.repartitioned(input, partitions)));
   }
 }
