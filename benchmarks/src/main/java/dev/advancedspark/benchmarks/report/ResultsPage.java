@@ -70,8 +70,7 @@ public final class ResultsPage {
           .append(esc(cls))
           .append("</h2>\n");
       List<Properties> runs = ResultsReport.metas(folder, cls);
-      boolean commitPerRun =
-          runs.stream().map(ResultsReport::codeOf).filter(c -> c != null).distinct().count() > 1;
+      boolean commitPerRun = ResultsReport.commitPerRun(runs);
       for (Properties run : runs.isEmpty() ? List.of(meta) : runs) {
         h.append("<p class=\"note\">Command: <code>")
             .append(esc(run.getProperty("command", "not recorded")))

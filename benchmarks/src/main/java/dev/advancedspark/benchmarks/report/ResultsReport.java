@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -234,13 +235,9 @@ public final class ResultsReport {
 
   /**
    * The line of versions recorded with a suite's result: the measured code's git commit, the JDK,
-   * Spark and DuckDB. Results from before {@code run-suite.sh} recorded them say so.
+   * Spark and DuckDB. Results from before {@code run-suite.sh} recorded them say so. {@code
+   * commitPerRun}: the suite's runs measured different commits, each named on its run's line.
    */
-  static String versionsLine(Properties meta, Case first) {
-    return versionsLine(meta, first, false);
-  }
-
-  /** As above; {@code commitPerRun}: the runs measured different commits, named on their lines. */
   static String versionsLine(Properties meta, Case first, boolean commitPerRun) {
     String code = codeOf(meta);
     return String.format(
@@ -266,8 +263,13 @@ public final class ResultsReport {
         + ("true".equals(run.getProperty("git_dirty")) ? " (with uncommitted changes)" : "");
   }
 
+  /** Whether a suite's runs measured more than one commit (then each run's line names its own). */
+  static boolean commitPerRun(List<Properties> runs) {
+    return runs.stream().map(ResultsReport::codeOf).filter(c -> c != null).distinct().count() > 1;
+  }
+
   /** {@code 2}, or {@code 1-2} when the cases of a suite differ (measured in several runs). */
-  static String range(java.util.IntSummaryStatistics s) {
+  static String range(IntSummaryStatistics s) {
     return s.getMin() == s.getMax() ? String.valueOf(s.getMin()) : s.getMin() + "-" + s.getMax();
   }
 
@@ -320,9 +322,7 @@ public final class ResultsReport {
       Properties meta = meta(folder, cls);
       Case first = suite.get(0);
       List<Properties> runs = metas(folder, cls);
-      // a suite measured in several runs of different code names each run's commit on its line
-      boolean commitPerRun =
-          runs.stream().map(r -> codeOf(r)).filter(c -> c != null).distinct().count() > 1;
+      boolean commitPerRun = commitPerRun(runs);
       for (Properties run : runs) { // a suite measured in several runs lists each
         md.append("Command: `").append(run.getProperty("command", "?")).append("`  \n");
         md.append("Run: ")

@@ -355,5 +355,10 @@ class ResultsReportTest {
         .contains("; code: `bbb222` (with uncommitted changes)  \n")
         .contains("Code: the commit on each run's line; JDK: 17")
         .contains("Forks: 1-2, measurement iterations per fork: 5.");
+    assertThat(Files.readString(dir.resolve(ResultsReport.PAGE)))
+        .contains("Command: <code>first</code>", "Command: <code>second</code>")
+        .contains("; code: aaa111<br/>Note: Only q6 is kept.</p>")
+        .contains("; code: bbb222 (with uncommitted changes)</p>")
+        .contains("Code: the commit on each run's line; JDK: 17");
   }
 }
