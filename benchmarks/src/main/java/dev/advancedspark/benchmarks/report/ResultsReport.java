@@ -279,6 +279,30 @@ public final class ResultsReport {
           + " forks of a case back to back; variants were not interleaved, so a change of load"
           + " during the run shows as a difference between neighbouring rows.";
 
+  /** The order of an alternated run ({@code ROUNDS=N run-suite.sh}, {@link MergeRuns}). */
+  static final String ALTERNATED_NOTE =
+      "Order: alternated runs: one fork per round, the order of every parameter list given with"
+          + " `-p` reversed in every other round, a case's forks being its rounds; a change of load"
+          + " during the run falls on the early cases of one round and on the late cases of the"
+          + " next, so it no longer favours one side of a comparison.";
+
+  static boolean alternated(Properties run) {
+    return run.getProperty("order", "").startsWith("alternated");
+  }
+
+  /** The suite's order sentence: JMH's default, alternated rounds, or which runs did which. */
+  static String orderNote(List<Properties> runs) {
+    long alternated = runs.stream().filter(ResultsReport::alternated).count();
+    if (alternated == 0) {
+      return ORDER_NOTE;
+    }
+    if (alternated == runs.size()) {
+      return ALTERNATED_NOTE;
+    }
+    return "Order: the runs with an order line above ran alternated rounds; in the others JMH ran"
+        + ORDER_NOTE.substring(ORDER_NOTE.indexOf(" the cases"));
+  }
+
   static String render(Path folder, Path outDir) throws IOException {
     List<Case> cases = read(folder);
     Map<Case, Double> ratios = ratios(cases);
@@ -340,6 +364,9 @@ public final class ResultsReport {
         if (run.getProperty("note") != null) { // e.g. which of its cases a later run replaced
           md.append("Note: ").append(run.getProperty("note")).append("  \n");
         }
+        if (alternated(run) && runs.size() > 1) {
+          md.append("Order: ").append(run.getProperty("order")).append("  \n");
+        }
       }
       md.append(versionsLine(meta, first, commitPerRun)).append("\n\n");
       md.append("Forks: ")
@@ -349,7 +376,7 @@ public final class ResultsReport {
           .append(". Baseline: `")
           .append(b == null ? "-" : b.param() + "=" + b.value())
           .append("`. ")
-          .append(ORDER_NOTE)
+          .append(orderNote(runs))
           .append("\n\n");
       md.append(
           "| Case | Variant | Median | Mean ± | Unit | Ratio to baseline (interval) | Trend |\n");
