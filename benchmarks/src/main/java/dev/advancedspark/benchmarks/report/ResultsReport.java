@@ -326,10 +326,10 @@ public final class ResultsReport {
             + " below 1 is faster than the baseline. Its interval divides the ends of the two"
             + " confidence intervals ((mean - ±) / (baseline + ±) to (mean + ±) / (baseline -"
             + " ±)), a conservative bound. *Trend* flags a case whose measured iterations still"
-            + " drift: in every fork the mean of the last half of the iterations differs from the"
-            + " first half's by more than "
+            + " drift: the mean of the last half of a fork's iterations differs from the first"
+            + " half's in the same direction in every fork, and by more than "
             + Math.round(Statistics.TREND_THRESHOLD * 100)
-            + "% of the median, in the same direction: *falling*, the warm-up was too short (JIT,"
+            + "% of the median averaged over the forks: *falling*, the warm-up was too short (JIT,"
             + " Spark's code generation); *rising*, something slowed the fork down as it ran (load"
             + " of other processes, a growing heap). Either way the mean is not a steady state.\n\n");
     Path overview = folder.resolve("notes").resolve("overview.md");
