@@ -66,6 +66,10 @@ public final class MergeRuns {
       System.err.println("Cannot merge: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (IOException e) { // not JMH's JSON, e.g. a round cut short
+      System.err.println("Cannot merge: a round is not JMH JSON (" + e.getMessage() + ")");
+      System.exit(2);
+      return;
     }
     warnings.forEach(System.err::println);
     Files.writeString(Path.of(args[0]), merged, StandardCharsets.UTF_8);
